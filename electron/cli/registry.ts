@@ -1,0 +1,8 @@
+import type { KioskctlCommand } from './command';
+
+/** Every kioskctl command, one import per module; keep the list sorted by module. */
+export async function loadCommands(): Promise<KioskctlCommand[]> {
+  const modules: Array<Promise<{ commands: KioskctlCommand[] }>> = [
+  ];
+  return (await Promise.all(modules)).flatMap((m) => m.commands);
+}
