@@ -1,0 +1,44 @@
+import type { ApduTransceiver } from '../apdu/transceiver';
+import { CardStatusError } from './errors';
+import { encodeCommand, splitResponse, type CommandApdu, type ResponseApdu, type SecureMessaging } from './secure-messaging';
+
+/** Counters for the timings report. */
+export interface ChannelStats {
+  apdus: number;
+  /** C-APDU + R-APDU bytes on the card interface. */
+  bytes: number;
+}
+
+/**
+ * The terminal's view of one card session: plain APDUs until access control succeeds, then
+ * every APDU through secure messaging.
+ */
+export class ChipChannel {
+  sm: SecureMessaging | undefined;
+  readonly stats: ChannelStats = { apdus: 0, bytes: 0 };
+
+  constructor(readonly transceiver: ApduTransceiver) {}
+
+  async transmitRaw(command: Uint8Array): Promise<Uint8Array> {
+    const r = await this.transceiver.transmit(command);
+    this.stats.apdus++;
+    this.stats.bytes += command.length + r.length;
+    return r;
+  }
+
+  /** Sends one command (protected when a session is up) and returns its verified response. */
+  async send(c: CommandApdu): Promise<ResponseApdu> {
+    if (this.sm) {
+      const raw = await this.transmitRaw(this.sm.wrap(c));
+      return this.sm.unwrap(raw);
+    }
+    return splitResponse(await this.transmitRaw(encodeCommand(c)));
+  }
+
+  /** Like send(), but any status other than 9000 throws CardStatusError. */
+  async expectOk(c: CommandApdu, what: string): Promise<Uint8Array> {
+    const r = await this.send(c);
+    if (r.sw !== 0x9000) throw new CardStatusError(r.sw, what);
+    return r.data;
+  }
+}
