@@ -150,7 +150,7 @@ export interface MrzFields {
 }
 
 function field(text: string, width: number): string {
-  const t = text.toUpperCase().replace(/[^A-Z0-9]+/g, '<');
+  const t = text.toUpperCase().replace(/[^A-Z0-9<]/g, '<');
   return t.slice(0, width).padEnd(width, '<');
 }
 

@@ -1,5 +1,4 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { algorithmOf, childrenOf, oidOf, parseBer, rawBytes, TAG } from './asn1';
 import { dataGroupTag } from './data-group';
 import { LdsError } from './lds-error';
 import { encodeTlv, readSingleTlv } from './tlv';
@@ -19,26 +18,21 @@ const EC_OID = '1.2.840.10045.2.1';
 
 export function parseDg15(bytes: Uint8Array): DataGroup15 {
   const outer = readSingleTlv(bytes, dataGroupTag(15), 'DG15');
-  const parsed = asn1js.fromBER(outer.value);
-  if (parsed.offset === -1 || parsed.result.error) {
-    throw new LdsError('asn1-invalid', `DG15: SubjectPublicKeyInfo is not valid BER (${parsed.result.error || 'parse error'})`);
+  const spki = parseBer(outer.value, 'DG15 SubjectPublicKeyInfo');
+  const [algNode, keyNode] = childrenOf(spki, 'SubjectPublicKeyInfo', TAG.sequence);
+  const alg = algorithmOf(algNode, 'SubjectPublicKeyInfo algorithm');
+  if (!keyNode || (keyNode as { idBlock: { tagNumber: number } }).idBlock.tagNumber !== TAG.bitString) {
+    throw new LdsError('asn1-invalid', 'DG15: no subjectPublicKey BIT STRING');
   }
-  let spki: pkijs.PublicKeyInfo;
-  try {
-    spki = new pkijs.PublicKeyInfo({ schema: parsed.result });
-  } catch (error) {
-    throw new LdsError('asn1-invalid', `DG15: not a SubjectPublicKeyInfo (${error instanceof Error ? error.message : String(error)})`);
+  if (alg.oid !== RSA_OID && alg.oid !== EC_OID) throw new LdsError('unsupported', `DG15: key algorithm ${alg.oid} is neither RSA nor EC`);
+  let namedCurveOid: string | undefined;
+  if (alg.oid === EC_OID && alg.paramsNode && (alg.paramsNode as { idBlock: { tagNumber: number } }).idBlock.tagNumber === TAG.oid) {
+    namedCurveOid = oidOf(alg.paramsNode, 'EC named curve');
   }
-  const algorithmOid = spki.algorithm.algorithmId;
-  if (algorithmOid !== RSA_OID && algorithmOid !== EC_OID) {
-    throw new LdsError('unsupported', `DG15: key algorithm ${algorithmOid} is neither RSA nor EC`);
-  }
-  const params = spki.algorithm.algorithmParams;
-  const namedCurveOid = algorithmOid === EC_OID && params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
   return {
-    keyType: algorithmOid === RSA_OID ? 'rsa' : 'ec',
-    subjectPublicKeyInfo: new Uint8Array(outer.value.slice(0, parsed.offset)),
-    algorithmOid,
+    keyType: alg.oid === RSA_OID ? 'rsa' : 'ec',
+    subjectPublicKeyInfo: rawBytes(spki),
+    algorithmOid: alg.oid,
     ...(namedCurveOid ? { namedCurveOid } : {}),
   };
 }

@@ -1,6 +1,22 @@
 import { createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import {
+  algorithmIdentifier,
+  algorithmOf,
+  childrenOf,
+  explicitInner,
+  integerBytesOf,
+  isContext,
+  isUniversal,
+  octetsOf,
+  oidOf,
+  parseBer,
+  rawBytes,
+  smallIntegerOf,
+  TAG,
+  toBytes,
+  type Asn1Node,
+} from './asn1';
 import { EF_SOD_TAG } from './data-group';
 import { LdsError } from './lds-error';
 import { encodeTlv, readSingleTlv } from './tlv';
@@ -66,75 +82,30 @@ export interface DocumentSecurityObject {
   signer: SodSigner;
 }
 
-function asn1(bytes: Uint8Array, what: string): asn1js.AsnType {
-  const parsed = asn1js.fromBER(bytes);
-  if (parsed.offset === -1 || parsed.result.error) {
-    throw new LdsError('asn1-invalid', `${what}: not valid BER (${parsed.result.error || 'parse error'})`);
-  }
-  return parsed.result;
-}
-
-function wrapAsn1<T>(what: string, f: () => T): T {
-  try {
-    return f();
-  } catch (error) {
-    if (error instanceof LdsError) throw error;
-    throw new LdsError('asn1-invalid', `${what}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function octets(value: asn1js.OctetString): Uint8Array {
-  // A constructed OCTET STRING (BER) is the concatenation of its segments.
-  if (value.idBlock.isConstructed) {
-    const parts = (value.valueBlock.value as asn1js.OctetString[]).map(octets);
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let p = 0;
-    for (const part of parts) {
-      out.set(part, p);
-      p += part.length;
-    }
-    return out;
-  }
-  return new Uint8Array(value.valueBlock.valueHexView);
-}
-
-function expectType<T>(node: unknown, ctor: abstract new (...a: never[]) => T, what: string): T {
-  if (!(node instanceof ctor)) throw new LdsError('asn1-invalid', `${what}: wrong ASN.1 type`);
-  return node;
-}
-
-function smallInt(node: unknown, what: string): number {
-  const i = expectType(node, asn1js.Integer, what);
-  const n = i.valueBlock.valueDec;
-  if (!Number.isSafeInteger(n)) throw new LdsError('asn1-invalid', `${what}: integer out of range`);
-  return n;
-}
-
 export function parseLdsSecurityObject(der: Uint8Array): LdsSecurityObject {
-  const root = expectType(asn1(der, 'LDSSecurityObject'), asn1js.Sequence, 'LDSSecurityObject');
-  const [versionNode, algNode, hashesNode, versionInfoNode] = root.valueBlock.value;
-  const version = smallInt(versionNode, 'LDSSecurityObject version');
+  const [versionNode, algNode, hashesNode, versionInfoNode] = childrenOf(parseBer(der, 'LDSSecurityObject'), 'LDSSecurityObject', TAG.sequence);
+  const version = smallIntegerOf(versionNode, 'LDSSecurityObject version');
   if (version !== 0 && version !== 1) throw new LdsError('unsupported', `LDSSecurityObject version ${version}`);
-  const alg = wrapAsn1('LDSSecurityObject hashAlgorithm', () => new pkijs.AlgorithmIdentifier({ schema: algNode }));
-  const hashAlgorithm = hashAlgorithmForOid(alg.algorithmId);
-  if (!hashAlgorithm) throw new LdsError('unsupported', `LDSSecurityObject: hash algorithm ${alg.algorithmId}`);
-  const hashes = expectType(hashesNode, asn1js.Sequence, 'dataGroupHashValues');
+  const alg = algorithmOf(algNode, 'LDSSecurityObject hashAlgorithm');
+  const hashAlgorithm = hashAlgorithmForOid(alg.oid);
+  if (!hashAlgorithm) throw new LdsError('unsupported', `LDSSecurityObject: hash algorithm ${alg.oid}`);
   const dataGroupHashes = new Map<number, Uint8Array>();
-  for (const entry of hashes.valueBlock.value) {
-    const seq = expectType(entry, asn1js.Sequence, 'DataGroupHash');
-    const [numNode, valueNode] = seq.valueBlock.value;
-    const dg = smallInt(numNode, 'dataGroupNumber');
+  for (const entry of childrenOf(hashesNode, 'dataGroupHashValues', TAG.sequence)) {
+    const [numNode, valueNode] = childrenOf(entry, 'DataGroupHash', TAG.sequence);
+    const dg = smallIntegerOf(numNode, 'dataGroupNumber');
     if (dg < 1 || dg > 16) throw new LdsError('asn1-invalid', `DataGroupHash: data group ${dg}`);
     if (dataGroupHashes.has(dg)) throw new LdsError('asn1-invalid', `DataGroupHash: data group ${dg} twice`);
-    dataGroupHashes.set(dg, octets(expectType(valueNode, asn1js.OctetString, 'dataGroupHashValue')));
+    dataGroupHashes.set(dg, octetsOf(valueNode, 'dataGroupHashValue'));
   }
   const out: LdsSecurityObject = { version, hashAlgorithm, dataGroupHashes };
   if (version === 1 && versionInfoNode) {
-    const info = expectType(versionInfoNode, asn1js.Sequence, 'LDSVersionInfo');
-    const [lds, uni] = info.valueBlock.value;
+    const [lds, uni] = childrenOf(versionInfoNode, 'LDSVersionInfo', TAG.sequence);
+    if (!isUniversal(lds, TAG.printableString) || !isUniversal(uni, TAG.printableString)) {
+      throw new LdsError('asn1-invalid', 'LDSVersionInfo: expected two PrintableStrings');
+    }
     out.ldsVersionInfo = {
-      ldsVersion: expectType(lds, asn1js.PrintableString, 'ldsVersion').valueBlock.value,
-      unicodeVersion: expectType(uni, asn1js.PrintableString, 'unicodeVersion').valueBlock.value,
+      ldsVersion: (lds as asn1js.PrintableString).valueBlock.value,
+      unicodeVersion: (uni as asn1js.PrintableString).valueBlock.value,
     };
   }
   return out;
@@ -145,7 +116,7 @@ export function encodeLdsSecurityObject(lso: LdsSecurityObject): Uint8Array {
   const seq = new asn1js.Sequence({
     value: [
       new asn1js.Integer({ value: lso.version }),
-      new pkijs.AlgorithmIdentifier({ algorithmId: HASH_OIDS[lso.hashAlgorithm] }).toSchema(),
+      algorithmIdentifier(HASH_OIDS[lso.hashAlgorithm]),
       new asn1js.Sequence({
         value: entries.map(
           ([dg, hash]) => new asn1js.Sequence({ value: [new asn1js.Integer({ value: dg }), new asn1js.OctetString({ valueHex: hash })] }),
@@ -163,81 +134,90 @@ export function encodeLdsSecurityObject(lso: LdsSecurityObject): Uint8Array {
         : []),
     ],
   });
-  return new Uint8Array(seq.toBER());
+  return toBytes(seq);
 }
 
-function parseSigner(info: pkijs.SignerInfo): SodSigner {
+// RFC 5652 §5.3 SignerInfo.
+function parseSigner(node: Asn1Node): SodSigner {
+  const parts = childrenOf(node, 'SignerInfo', TAG.sequence);
+  let i = 1; // skip version
+  const sidNode = parts[i++];
   let sid: SignerIdentifier;
-  if (info.sid instanceof pkijs.IssuerAndSerialNumber) {
-    sid = {
-      kind: 'issuer-and-serial',
-      issuerDer: new Uint8Array(info.sid.issuer.toSchema().toBER()),
-      serialNumber: new Uint8Array(info.sid.serialNumber.valueBlock.valueHexView),
-    };
+  if (isUniversal(sidNode, TAG.sequence)) {
+    const [issuer, serial] = childrenOf(sidNode, 'IssuerAndSerialNumber');
+    if (!isUniversal(issuer, TAG.sequence)) throw new LdsError('asn1-invalid', 'SignerInfo: issuer is not a Name');
+    sid = { kind: 'issuer-and-serial', issuerDer: rawBytes(issuer as Asn1Node), serialNumber: integerBytesOf(serial, 'serialNumber') };
+  } else if (isContext(sidNode, 0)) {
+    sid = { kind: 'subject-key-identifier', keyIdentifier: new Uint8Array((sidNode as asn1js.Primitive).valueBlock.valueHexView) };
   } else {
-    const node = info.sid as asn1js.Constructed | asn1js.Primitive;
-    const inner =
-      node instanceof asn1js.Constructed ? (node.valueBlock.value[0] as asn1js.OctetString | undefined) : undefined;
-    const keyIdentifier = inner
-      ? new Uint8Array(inner.valueBlock.valueHexView)
-      : new Uint8Array((node as asn1js.Primitive).valueBlock.valueHexView);
-    sid = { kind: 'subject-key-identifier', keyIdentifier };
+    throw new LdsError('asn1-invalid', 'SignerInfo: unknown signer identifier');
   }
-  const signer: SodSigner = {
-    sid,
-    digestAlgorithmOid: info.digestAlgorithm.algorithmId,
-    signatureAlgorithmOid: info.signatureAlgorithm.algorithmId,
-    signature: new Uint8Array(info.signature.valueBlock.valueHexView),
-  };
-  if (info.signatureAlgorithm.algorithmParams) {
-    signer.signatureAlgorithmParams = new Uint8Array(info.signatureAlgorithm.algorithmParams.toBER());
-  }
-  if (info.signedAttrs) {
-    const encoded = new Uint8Array(info.signedAttrs.encodedValue.slice(0));
+  const digest = algorithmOf(parts[i++], 'SignerInfo digestAlgorithm');
+  const signer: Partial<SodSigner> & Pick<SodSigner, 'sid' | 'digestAlgorithmOid'> = { sid, digestAlgorithmOid: digest.oid };
+  if (isContext(parts[i], 0)) {
+    const attrsNode = parts[i++] as Asn1Node;
     // RFC 5652 §5.4: the signature covers the attributes with an EXPLICIT SET OF tag.
+    const encoded = rawBytes(attrsNode);
     encoded[0] = 0x31;
     signer.signedAttributes = encoded;
-    for (const attr of info.signedAttrs.attributes) {
-      const first = attr.values[0];
-      if (attr.type === MESSAGE_DIGEST_ATTR) {
-        if (attr.values.length !== 1) throw new LdsError('asn1-invalid', 'SOD: messageDigest must have one value');
-        signer.messageDigest = octets(expectType(first, asn1js.OctetString, 'messageDigest'));
+    for (const attr of childrenOf(attrsNode, 'signedAttrs')) {
+      const [typeNode, valuesNode] = childrenOf(attr, 'Attribute', TAG.sequence);
+      const type = oidOf(typeNode, 'Attribute type');
+      const values = childrenOf(valuesNode, 'Attribute values', TAG.set);
+      if (type === MESSAGE_DIGEST_ATTR) {
+        if (values.length !== 1 || signer.messageDigest) throw new LdsError('asn1-invalid', 'SOD: exactly one messageDigest is required');
+        signer.messageDigest = octetsOf(values[0], 'messageDigest');
       }
-      if (attr.type === CONTENT_TYPE_ATTR) signer.contentType = expectType(first, asn1js.ObjectIdentifier, 'contentType').valueBlock.toString();
+      if (type === CONTENT_TYPE_ATTR) signer.contentType = oidOf(values[0], 'contentType');
     }
   }
-  return signer;
+  const sigAlg = algorithmOf(parts[i++], 'SignerInfo signatureAlgorithm');
+  signer.signatureAlgorithmOid = sigAlg.oid;
+  if (sigAlg.params) signer.signatureAlgorithmParams = sigAlg.params;
+  signer.signature = octetsOf(parts[i++], 'SignerInfo signature');
+  return signer as SodSigner;
 }
 
 /** Parses EF.SOD; the signature is not checked here (see hardware/icao/pa). */
 export function parseSod(bytes: Uint8Array): DocumentSecurityObject {
   const outer = readSingleTlv(bytes, EF_SOD_TAG, 'EF.SOD');
-  const node = asn1(outer.value, 'EF.SOD');
-  return wrapAsn1('EF.SOD', () => {
-    const contentInfo = new pkijs.ContentInfo({ schema: node });
-    if (contentInfo.contentType !== SIGNED_DATA_OID) throw new LdsError('asn1-invalid', `EF.SOD: content type ${contentInfo.contentType}`);
-    const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-    const eContentNode = signedData.encapContentInfo.eContent;
-    if (!eContentNode) throw new LdsError('missing-element', 'EF.SOD: no encapsulated content');
-    const eContent = octets(eContentNode);
-    const eContentType = signedData.encapContentInfo.eContentType;
-    if (eContentType !== LDS_SECURITY_OBJECT_OID) throw new LdsError('asn1-invalid', `EF.SOD: eContentType ${eContentType}`);
-    if (signedData.signerInfos.length !== 1) {
-      throw new LdsError('asn1-invalid', `EF.SOD: ${signedData.signerInfos.length} signers, ICAO 9303-10 requires one`);
+  const [typeNode, contentNode] = childrenOf(parseBer(outer.value, 'EF.SOD'), 'ContentInfo', TAG.sequence);
+  const contentType = oidOf(typeNode, 'ContentInfo contentType');
+  if (contentType !== SIGNED_DATA_OID) throw new LdsError('asn1-invalid', `EF.SOD: content type ${contentType}`);
+  const signedData = childrenOf(explicitInner(contentNode, 0, 'ContentInfo content'), 'SignedData', TAG.sequence);
+  // SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos.
+  const [typeOfContent, eContentWrapper] = childrenOf(signedData[2], 'EncapsulatedContentInfo', TAG.sequence);
+  const eContentType = oidOf(typeOfContent, 'eContentType');
+  if (eContentType !== LDS_SECURITY_OBJECT_OID) throw new LdsError('asn1-invalid', `EF.SOD: eContentType ${eContentType}`);
+  const eContent = octetsOf(explicitInner(eContentWrapper, 0, 'eContent'), 'eContent');
+  const certificates: Uint8Array[] = [];
+  let signerInfosNode: Asn1Node | undefined;
+  for (const node of signedData.slice(3)) {
+    if (isContext(node, 0)) {
+      for (const c of childrenOf(node, 'certificates')) if (isUniversal(c, TAG.sequence)) certificates.push(rawBytes(c));
+    } else if (isUniversal(node, TAG.set)) {
+      signerInfosNode = node;
     }
-    const certificates = (signedData.certificates ?? [])
-      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-      .map((c) => new Uint8Array(c.toSchema(true).toBER()));
-    const signerInfo = signedData.signerInfos[0];
-    if (!signerInfo) throw new LdsError('missing-element', 'EF.SOD: no signer');
-    return {
-      securityObject: parseLdsSecurityObject(eContent),
-      eContentType,
-      eContent,
-      certificates,
-      signer: parseSigner(signerInfo),
-    };
-  });
+  }
+  const signerInfos = childrenOf(signerInfosNode, 'signerInfos', TAG.set);
+  if (signerInfos.length !== 1) throw new LdsError('asn1-invalid', `EF.SOD: ${signerInfos.length} signers, ICAO 9303-10 requires one`);
+  return {
+    securityObject: parseLdsSecurityObject(eContent),
+    eContentType,
+    eContent,
+    certificates,
+    signer: parseSigner(signerInfos[0] as Asn1Node),
+  };
+}
+
+/** Issuer Name (DER) and serial number of an X.509 certificate. */
+export function certificateIssuerAndSerial(der: Uint8Array): { issuerDer: Uint8Array; serialNumber: Uint8Array } {
+  const [tbs] = childrenOf(parseBer(der, 'certificate'), 'Certificate', TAG.sequence);
+  const fields = childrenOf(tbs, 'TBSCertificate', TAG.sequence);
+  const offset = isContext(fields[0], 0) ? 1 : 0;
+  const issuer = fields[offset + 2];
+  if (!isUniversal(issuer, TAG.sequence)) throw new LdsError('asn1-invalid', 'certificate: no issuer Name');
+  return { issuerDer: rawBytes(issuer as Asn1Node), serialNumber: integerBytesOf(fields[offset], 'certificate serialNumber') };
 }
 
 export interface SodSigningInput {
@@ -250,47 +230,67 @@ export interface SodSigningInput {
   signingTime?: Date;
 }
 
+const ECDSA_OIDS: Record<HashAlgorithmName, string> = {
+  sha1: '1.2.840.10045.4.1',
+  sha224: '1.2.840.10045.4.3.1',
+  sha256: '1.2.840.10045.4.3.2',
+  sha384: '1.2.840.10045.4.3.3',
+  sha512: '1.2.840.10045.4.3.4',
+};
+const RSA_PKCS1_OIDS: Record<HashAlgorithmName, string> = {
+  sha1: '1.2.840.113549.1.1.5',
+  sha224: '1.2.840.113549.1.1.14',
+  sha256: '1.2.840.113549.1.1.11',
+  sha384: '1.2.840.113549.1.1.12',
+  sha512: '1.2.840.113549.1.1.13',
+};
+
 /** Builds and signs EF.SOD (used by the test fixtures; a kiosk never signs one). */
 export function encodeSod(input: SodSigningInput): Uint8Array {
   const digest = input.digestAlgorithm ?? input.securityObject.hashAlgorithm;
   const eContent = encodeLdsSecurityObject(input.securityObject);
-  const certificate = wrapAsn1('DSC', () => pkijs.Certificate.fromBER(input.signerCertificate));
-  const keyType = input.signerKey.asymmetricKeyType;
-  const signatureAlgorithmOid =
-    keyType === 'ec'
-      ? { sha1: '1.2.840.10045.4.1', sha224: '1.2.840.10045.4.3.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4' }[digest]
-      : { sha1: '1.2.840.113549.1.1.5', sha224: '1.2.840.113549.1.1.14', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' }[digest];
+  const { issuerDer, serialNumber } = certificateIssuerAndSerial(input.signerCertificate);
+  const isEc = input.signerKey.asymmetricKeyType === 'ec';
+  const attribute = (oid: string, value: asn1js.AsnType) =>
+    new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
   const attributes = [
-    new pkijs.Attribute({ type: CONTENT_TYPE_ATTR, values: [new asn1js.ObjectIdentifier({ value: LDS_SECURITY_OBJECT_OID })] }),
-    new pkijs.Attribute({ type: SIGNING_TIME_ATTR, values: [new asn1js.UTCTime({ valueDate: input.signingTime ?? new Date() })] }),
-    new pkijs.Attribute({
-      type: MESSAGE_DIGEST_ATTR,
-      values: [new asn1js.OctetString({ valueHex: createHash(digest).update(eContent).digest() })],
-    }),
+    attribute(CONTENT_TYPE_ATTR, new asn1js.ObjectIdentifier({ value: LDS_SECURITY_OBJECT_OID })),
+    attribute(SIGNING_TIME_ATTR, new asn1js.UTCTime({ valueDate: input.signingTime ?? new Date() })),
+    attribute(MESSAGE_DIGEST_ATTR, new asn1js.OctetString({ valueHex: createHash(digest).update(eContent).digest() })),
   ];
-  const toSign = new Uint8Array(new asn1js.Set({ value: attributes.map((a) => a.toSchema()) }).toBER());
-  const signature = cryptoSign(digest, toSign, input.signerKey);
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: HASH_OIDS[digest] }),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: signatureAlgorithmOid,
-      ...(keyType === 'ec' ? {} : { algorithmParams: new asn1js.Null() }),
-    }),
-    signature: new asn1js.OctetString({ valueHex: signature }),
+  const signedAttrs = toBytes(new asn1js.Set({ value: attributes }));
+  const signature = cryptoSign(digest, signedAttrs, input.signerKey);
+  const implicitAttrs = signedAttrs.slice();
+  implicitAttrs[0] = 0xa0; // [0] IMPLICIT SET OF Attribute
+  const signerInfo = new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ value: 1 }),
+      new asn1js.Sequence({ value: [parseBer(issuerDer, 'issuer'), new asn1js.Integer({ valueHex: serialNumber })] }),
+      algorithmIdentifier(HASH_OIDS[digest]),
+      parseBer(implicitAttrs, 'signedAttrs'),
+      algorithmIdentifier(isEc ? ECDSA_OIDS[digest] : RSA_PKCS1_OIDS[digest], !isEc),
+      new asn1js.OctetString({ valueHex: signature }),
+    ],
   });
-  const signedData = new pkijs.SignedData({
-    version: 3,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: HASH_OIDS[digest] })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: LDS_SECURITY_OBJECT_OID,
-      eContent: new asn1js.OctetString({ valueHex: eContent }),
-    }),
-    certificates: [certificate],
-    signerInfos: [signerInfo],
+  const signedData = new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ value: 3 }),
+      new asn1js.Set({ value: [algorithmIdentifier(HASH_OIDS[digest])] }),
+      new asn1js.Sequence({
+        value: [
+          new asn1js.ObjectIdentifier({ value: LDS_SECURITY_OBJECT_OID }),
+          new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: eContent })] }),
+        ],
+      }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [parseBer(input.signerCertificate, 'DSC')] }),
+      new asn1js.Set({ value: [signerInfo] }),
+    ],
   });
-  const contentInfo = new pkijs.ContentInfo({ contentType: SIGNED_DATA_OID, content: signedData.toSchema(true) });
-  return encodeTlv(EF_SOD_TAG, new Uint8Array(contentInfo.toSchema().toBER()));
+  const contentInfo = new asn1js.Sequence({
+    value: [
+      new asn1js.ObjectIdentifier({ value: SIGNED_DATA_OID }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [signedData] }),
+    ],
+  });
+  return encodeTlv(EF_SOD_TAG, toBytes(contentInfo));
 }
