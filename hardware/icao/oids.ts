@@ -59,7 +59,8 @@ export function paceProtocol(oid: string): PaceProtocol | undefined {
 }
 
 export function paceProtocolOid(agreement: KeyAgreement, mapping: PaceMapping, cipher: CipherSuffix): string {
-  const m = { 'DH-GM': 1, 'ECDH-GM': 2, 'DH-IM': 3, 'ECDH-IM': 4, 'ECDH-CAM': 6 }[`${agreement}-${mapping}`];
+  const table: Record<string, number> = { 'DH-GM': 1, 'ECDH-GM': 2, 'DH-IM': 3, 'ECDH-IM': 4, 'ECDH-CAM': 6 };
+  const m = table[`${agreement}-${mapping}`];
   if (m === undefined) throw new RangeError(`no PACE protocol ${agreement}-${mapping}`);
   return `${OID.idPACE}.${m}.${CIPHERS.indexOf(cipher) + 1}`;
 }
