@@ -44,3 +44,13 @@ describe('FileTerminalKey', () => {
     await expect(FileTerminalKey.load(junk)).rejects.toBeInstanceOf(TerminalKeyError);
   });
 });
+
+describe('signCompactJws with a token-held key', () => {
+  it('builds the same verifiable JWS from the raw signature alone', async () => {
+    const file = await FileTerminalKey.fromKeyObject((await import('node:crypto')).generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    const tokenLike = { kid: file.kid, publicJwk: file.publicJwk, sign: (data: Uint8Array) => file.sign(data) };
+    const jws = await signCompactJws(tokenLike, 'kiosk-upgrade+jwt', { a: 1 });
+    const out = await compactVerify(jws, await importJWK(file.publicJwk, 'ES256'), { algorithms: ['ES256'] });
+    expect(JSON.parse(new TextDecoder().decode(out.payload))).toEqual({ a: 1 });
+  });
+});

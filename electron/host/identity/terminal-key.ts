@@ -80,6 +80,11 @@ export class FileTerminalKey implements TerminalKey {
     return FileTerminalKey.fromKeyObject(key);
   }
 
+  /** For jose's CompactSign (compact-jws.ts); never exported from this process. */
+  get joseKey(): KeyObject {
+    return this.privateKey;
+  }
+
   sign(data: Uint8Array): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(nodeSign('sha256', data, { key: this.privateKey, dsaEncoding: 'ieee-p1363' })));
   }
