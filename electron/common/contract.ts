@@ -1,0 +1,95 @@
+/**
+ * The one typed contract between the renderer and the host. Every channel has a zod schema for
+ * its arguments and its result; the host validates both (see electron/host/dispatcher.ts), the
+ * preload exposes one named function per channel, and the web host carries the same calls over
+ * its loopback WebSocket. Environment-free: no DOM, no Node.
+ */
+import { z } from 'zod';
+import { channels, eventChannels, type ChannelName, type EventName } from './channels';
+
+export type { ChannelName, EventName };
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** How the renderer is hosted: inside Electron, or by the web host in a browser. */
+  shell: z.enum(['electron', 'web']),
+  platform: z.string(),
+  defaultLocale: z.enum(['zh-CN', 'en']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const SerialDevice = z.object({
+  path: z.string(),
+  manufacturer: z.string().optional(),
+  vendorId: z.string().optional(),
+  productId: z.string().optional(),
+  serialNumber: z.string().optional(),
+});
+export const HidDevice = z.object({
+  path: z.string().optional(),
+  vendorId: z.number().int(),
+  productId: z.number().int(),
+  product: z.string().optional(),
+  manufacturer: z.string().optional(),
+  usagePage: z.number().int().optional(),
+});
+export const DeviceList = z.object({
+  serial: z.array(SerialDevice),
+  hid: z.array(HidDevice),
+  /** An enumeration that could not run (e.g. libusb missing) is reported, not thrown. */
+  errors: z.array(z.object({ source: z.enum(['serial', 'hid']), message: z.string() })),
+  /** The reader the kiosk is configured to use, as a URI (e.g. `sim:genuine`). */
+  configuredReader: z.string(),
+});
+export type DeviceList = z.infer<typeof DeviceList>;
+
+interface ChannelSpec {
+  channel: string;
+  args: z.ZodTuple<[] | [z.ZodType, ...z.ZodType[]], null>;
+  result: z.ZodType;
+}
+
+export const contract = {
+  appInfo: { channel: channels.appInfo, args: z.tuple([]), result: AppInfo },
+  listDevices: { channel: channels.listDevices, args: z.tuple([]), result: DeviceList },
+} as const satisfies { [K in ChannelName]: ChannelSpec & { channel: (typeof channels)[K] } };
+
+export type Contract = typeof contract;
+export type ChannelArgs<K extends ChannelName> = z.input<Contract[K]['args']>;
+export type ChannelResult<K extends ChannelName> = z.output<Contract[K]['result']>;
+
+/** Host → renderer notifications. */
+export const events = {
+  devicesChanged: { channel: eventChannels.devicesChanged, payload: DeviceList },
+} as const satisfies { [K in EventName]: { channel: (typeof eventChannels)[K]; payload: z.ZodType } };
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]['payload']>;
+
+/** Errors crossing the boundary are plain data with a stable code. */
+export const HostErrorShape = z.object({
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type HostErrorShape = z.infer<typeof HostErrorShape>;
+
+/** Every invocation answers with this envelope, so errors keep their code across IPC. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: HostErrorShape };
+
+/** The named functions the preload (or the web bridge) exposes to the renderer. */
+export type HostApi = {
+  [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>>;
+};
+
+/** The raw surface the preload exposes as `window.kiosk`: envelopes, unwrapped by the renderer. */
+export type RawHostBridge = {
+  [K in ChannelName]: (...args: ChannelArgs<K>) => Promise<Envelope<ChannelResult<K>>>;
+} & {
+  onEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+export const channelNames = Object.keys(contract) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+export const channelByWireName: ReadonlyMap<string, ChannelName> = new Map(
+  channelNames.map((name) => [contract[name].channel, name]),
+);

@@ -1,0 +1,45 @@
+/**
+ * The host services behind the contract, shared by both shells (Electron main and the web
+ * host). Plain Node: nothing here imports Electron.
+ */
+import { createRequire } from 'node:module';
+import type { DeviceList } from '../common/contract';
+import type { HostHandlers } from './dispatcher';
+import type { KioskConfig } from './config';
+import { listDevices } from '../../hardware/transport/enumerate';
+
+export interface HostContext {
+  config: KioskConfig;
+  shell: 'electron' | 'web';
+}
+
+export function appVersion(): string {
+  // Bundles carry the version from the build; source runs (tests, tsx) read package.json.
+  if (process.env.KIOSK_BUILD_VERSION) return process.env.KIOSK_BUILD_VERSION;
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../../package.json', '../package.json', './package.json']) {
+    try {
+      const pkg = require(candidate) as { name?: string; version?: string };
+      if (pkg.name === 'id-upgrade-kiosk' && pkg.version) return pkg.version;
+    } catch {
+      // try the next layout (source tree vs dist/ bundle)
+    }
+  }
+  return '0.0.0-unknown';
+}
+
+export function createHostHandlers(context: HostContext): HostHandlers {
+  return {
+    appInfo: async () => ({
+      name: 'ID Upgrade Kiosk',
+      version: appVersion(),
+      shell: context.shell,
+      platform: `${process.platform}-${process.arch}`,
+      defaultLocale: context.config.locale.default,
+    }),
+    listDevices: async (): Promise<DeviceList> => ({
+      ...(await listDevices()),
+      configuredReader: context.config.reader.uri,
+    }),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start` where Electron is absent: start the host services, serve the kiosk on loopback,
+ * and open Chromium in app mode when a display exists (otherwise print the URL).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, type KioskConfig } from './config';
+import { createDispatcher } from './dispatcher';
+import { createHostHandlers } from './host-services';
+import { createLogger } from './logger';
+import { startWebHost } from './web-host';
+
+function parseArgs(argv: string[]): { config?: string; port?: number; json: boolean; open?: boolean } {
+  const out: { config?: string; port?: number; json: boolean; open?: boolean } = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--config') out.config = argv[++i];
+    else if (arg === '--port') out.port = Number(argv[++i]);
+    else if (arg === '--json') out.json = true;
+    else if (arg === '--no-open') out.open = false;
+    else throw new ConfigError('Unknown argument:', [String(arg)]);
+  }
+  return out;
+}
+
+function shouldOpenBrowser(config: KioskConfig, env: NodeJS.ProcessEnv): boolean {
+  if (config.webHost.openBrowser === 'never') return false;
+  if (config.webHost.openBrowser === 'always') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) && existsSync(config.webHost.chromiumPath);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig({
+    ...(args.config ? { file: args.config } : {}),
+    overrides: args.port !== undefined ? { webHost: { port: args.port } } : {},
+  });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = createLogger(config.logLevel);
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web' }), (error, channel) =>
+    logger.error({ err: error, channel }, 'host handler failed'),
+  );
+  const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  const host = await startWebHost({ dispatch, rendererDir, logger, host: config.webHost.host, port: config.webHost.port });
+
+  if (args.json) process.stdout.write(`${JSON.stringify({ url: host.url, origin: host.origin, port: host.port })}\n`);
+  else process.stdout.write(`ID Upgrade Kiosk (web host) ready: ${host.url}\n`);
+
+  if (args.open !== false && shouldOpenBrowser(config, process.env)) {
+    const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
+    const browser = spawn(
+      config.webHost.chromiumPath,
+      [`--app=${host.url}`, '--kiosk', `--user-data-dir=${profile}`, '--disable-background-networking', '--no-first-run', '--disable-sync', '--disable-pinch', '--overscroll-history-navigation=0'],
+      { stdio: 'ignore', detached: false },
+    );
+    browser.on('exit', (code) => logger.info({ code }, 'chromium exited'));
+  }
+
+  const stop = async (): Promise<void> => {
+    await host.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

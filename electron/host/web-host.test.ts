@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDispatcher } from './dispatcher';
+import { createLogger } from './logger';
+import { authorizeBridgeUpgrade, BRIDGE_PROTOCOL, startWebHost, type WebHost } from './web-host';
+
+let host: WebHost;
+const rendererDir = mkdtempSync(join(tmpdir(), 'kiosk-renderer-'));
+
+beforeAll(async () => {
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>kiosk</title>');
+  const dispatch = createDispatcher({
+    appInfo: async () => ({ name: 'k', version: '9.9.9', shell: 'web', platform: 'test', defaultLocale: 'en' }),
+    listDevices: async () => ({ serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' }),
+  });
+  host = await startWebHost({ dispatch, rendererDir, logger: createLogger('silent') });
+});
+afterAll(() => host.close());
+
+function connect(options: { origin?: string; protocols?: string[] }): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/bridge`, options.protocols ?? [], {
+      ...(options.origin ? { origin: options.origin } : {}),
+    });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
+  });
+}
+
+function call(ws: WebSocket, message: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+    ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  });
+}
+
+describe('web host', () => {
+  it('serves the renderer on loopback with the security headers', async () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#bridge=[A-Za-z0-9_-]{43}$/);
+    const res = await fetch(`${host.origin}/`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', '/%00']) {
+      const res = await fetch(`${host.origin}${path}`);
+      expect(res.status, path).toBe(404);
+    }
+    expect((await fetch(`${host.origin}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('carries contract calls for the right origin and secret', async () => {
+    const ws = await connect({ origin: host.origin, protocols: [BRIDGE_PROTOCOL, `secret.${host.secret}`] });
+    expect(ws.protocol).toBe(BRIDGE_PROTOCOL);
+    expect(await call(ws, { id: 1, channel: 'app:info', args: [] })).toMatchObject({ id: 1, envelope: { ok: true, value: { version: '9.9.9' } } });
+    expect(await call(ws, { id: 2, channel: 'app:info', args: [1, 2] })).toMatchObject({ id: 2, envelope: { ok: false, error: { code: 'invalid-arguments' } } });
+    expect(await call(ws, 'not json')).toMatchObject({ id: null, envelope: { ok: false, error: { code: 'bad-message' } } });
+    ws.close();
+  });
+
+  it('refuses other origins, missing and wrong secrets', async () => {
+    await expect(connect({ origin: 'http://evil.example', protocols: [BRIDGE_PROTOCOL, `secret.${host.secret}`] })).rejects.toThrow(/403/);
+    await expect(connect({ origin: host.origin, protocols: [BRIDGE_PROTOCOL] })).rejects.toThrow(/401/);
+    await expect(connect({ origin: host.origin, protocols: [BRIDGE_PROTOCOL, 'secret.wrong'] })).rejects.toThrow(/401/);
+    await expect(connect({ protocols: [BRIDGE_PROTOCOL, `secret.${host.secret}`] })).rejects.toThrow(/403/);
+  });
+});
+
+describe('authorizeBridgeUpgrade', () => {
+  const expected = { origin: 'http://127.0.0.1:1234', secret: 's3cret' };
+  const headers = (h: Record<string, string>) => ({ url: '/bridge', headers: h });
+  it('needs the bridge path, the origin, the protocol and the secret', () => {
+    const good = { origin: expected.origin, 'sec-websocket-protocol': `${BRIDGE_PROTOCOL}, secret.s3cret` };
+    expect(authorizeBridgeUpgrade(headers(good), expected)).toEqual({ ok: true });
+    expect(authorizeBridgeUpgrade({ url: '/other', headers: good }, expected)).toMatchObject({ status: 404 });
+    expect(authorizeBridgeUpgrade(headers({ ...good, origin: 'http://127.0.0.1:9999' }), expected)).toMatchObject({ status: 403 });
+    expect(authorizeBridgeUpgrade(headers({ ...good, 'sec-websocket-protocol': 'secret.s3cret' }), expected)).toMatchObject({ status: 400 });
+    expect(authorizeBridgeUpgrade(headers({ ...good, 'sec-websocket-protocol': `${BRIDGE_PROTOCOL}, secret.s3cre` }), expected)).toMatchObject({ status: 401 });
+  });
+});
