@@ -1,0 +1,47 @@
+/**
+ * Messages between the renderer and the face worker. Embeddings, frames and crops never cross
+ * this boundary outward: the worker answers with counts, measures, scores and handles only.
+ */
+import type { Delegate } from './engine';
+import type { QualityVerdict } from './quality-gate';
+import type { HeadPose } from './types';
+import type { MatcherManifest } from './matcher-manifest';
+
+/** A still image: encoded bytes (JPEG/PNG, decoded in the worker) or RGBA decoded by the host (JPEG 2000). */
+export type StillImage = { kind: 'encoded'; bytes: ArrayBuffer } | { kind: 'rgba'; width: number; height: number; rgba: ArrayBuffer };
+
+export type FaceRequest =
+  | { op: 'init'; modelsBase: string; delegate: Delegate | 'auto'; matcher?: MatcherManifest }
+  | { op: 'info' }
+  /** Embeds the single largest face of a still image and keeps it under a handle (evaluation, portraits). */
+  | { op: 'enrol'; image: StillImage; handle: string }
+  | { op: 'score'; pairs: Array<[string, string]> }
+  /** Makes a handle the session's reference (chip portrait). */
+  | { op: 'setReference'; handle: string }
+  | { op: 'frame'; frame: ImageBitmap | { width: number; height: number; rgba: ArrayBuffer }; timestampMs: number; embed: boolean }
+  | { op: 'endSession' };
+
+export interface FrameReport {
+  faceCount: number;
+  quality: QualityVerdict;
+  pose?: HeadPose;
+  eyeOpen?: number;
+  /** Centre of the face box in frame-relative coordinates (for passive liveness). */
+  faceCentre?: { x: number; y: number };
+  /** Mean absolute luma change in the face box since the previous frame (0..255). */
+  faceMotion?: number;
+  /** Cosine score against the reference, when asked and the frame passed the quality gate. */
+  score?: number;
+}
+
+export type FaceResponse =
+  | { op: 'init'; delegate: Delegate; matcher: { name: string; version: string; model_sha256: string } }
+  | { op: 'info'; matcher: MatcherManifest; delegate: Delegate }
+  | { op: 'enrol'; handle: string; faceCount: number; ok: boolean }
+  | { op: 'score'; scores: Array<number | null> }
+  | { op: 'setReference'; ok: boolean }
+  | { op: 'frame'; report: FrameReport }
+  | { op: 'endSession' };
+
+export type FaceWorkerMessage = { id: number; request: FaceRequest };
+export type FaceWorkerReply = { id: number; ok: true; response: FaceResponse } | { id: number; ok: false; error: { code: string; message: string } };

@@ -1,0 +1,84 @@
+/**
+ * Test harness page: exposes the renderer's real face pipeline (worker, engine, quality gate,
+ * liveness, decision) on `window.faceHarness` for headless Chromium (kioskctl face, evaluation,
+ * e2e). Not part of the kiosk UI. Images come from the harness server's /data routes.
+ */
+import { FaceClient } from '../face-client';
+import type { FrameReport, StillImage } from '../face-protocol';
+
+const client = FaceClient.start();
+
+async function still(url: string): Promise<StillImage> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  const width = r.headers.get('x-width');
+  const height = r.headers.get('x-height');
+  const bytes = await r.arrayBuffer();
+  return width && height ? { kind: 'rgba', width: Number(width), height: Number(height), rgba: bytes } : { kind: 'encoded', bytes };
+}
+
+export interface CameraRun {
+  frames: FrameReport[];
+  label: string;
+}
+
+const harness = {
+  async init(modelsBase: string, delegate: 'CPU' | 'GPU' | 'auto' = 'CPU') {
+    return client.request({ op: 'init', modelsBase, delegate });
+  },
+  async info() {
+    return client.request({ op: 'info' });
+  },
+  /** Enrols each URL under its handle; returns per-handle face counts. */
+  async enrol(items: Array<{ handle: string; url: string }>) {
+    const out: Array<{ handle: string; faceCount: number; ok: boolean; error?: string }> = [];
+    for (const it of items) {
+      try {
+        const image = await still(it.url);
+        const transfer = image.kind === 'rgba' ? [image.rgba] : [image.bytes];
+        const r = await client.request({ op: 'enrol', image, handle: it.handle }, transfer);
+        out.push({ handle: it.handle, faceCount: r.faceCount, ok: r.ok });
+      } catch (e) {
+        out.push({ handle: it.handle, faceCount: 0, ok: false, error: String(e) });
+      }
+    }
+    return out;
+  },
+  async score(pairs: Array<[string, string]>) {
+    return (await client.request({ op: 'score', pairs })).scores;
+  },
+  async setReference(handle: string) {
+    return (await client.request({ op: 'setReference', handle })).ok;
+  },
+  async endSession() {
+    await client.request({ op: 'endSession' });
+  },
+  /** Reads `count` frames from the (fake) camera and runs each through the worker. */
+  async camera(count: number, embed: boolean): Promise<CameraRun> {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    const track = stream.getVideoTracks()[0];
+    if (!track) throw new Error('no video track');
+    const video = document.getElementById('camera') as HTMLVideoElement;
+    video.srcObject = stream;
+    await video.play();
+    const frames: FrameReport[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) {
+      await new Promise<void>((res) => video.requestVideoFrameCallback(() => res()));
+      const bitmap = await createImageBitmap(video);
+      const r = await client.request({ op: 'frame', frame: bitmap, timestampMs: performance.now() - t0, embed }, [bitmap]);
+      frames.push(r.report);
+    }
+    const label = track.label;
+    track.stop();
+    return { frames, label };
+  },
+};
+
+declare global {
+  interface Window {
+    faceHarness: typeof harness;
+  }
+}
+window.faceHarness = harness;
+document.getElementById('status')!.textContent = 'ready';

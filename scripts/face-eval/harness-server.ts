@@ -1,0 +1,141 @@
+/**
+ * Serves the built face harness, the derived models and read-only views of an image folder on
+ * 127.0.0.1 (ephemeral port), and drives it with headless Chromium. Images are read in place
+ * (LFW has no redistribution licence: nothing is copied into the project).
+ *
+ * Routes: /            build/face-harness
+ *         /models/     build/models
+ *         /data/<rel>  a file under the data root, as is
+ *         /chip/<mode>/<rel>  the file degraded to a chip portrait (mode jpeg | jp2); jp2 is
+ *                      encoded and decoded again by ffmpeg (as the host decodes JPEG 2000) and
+ *                      served as raw RGBA with x-width / x-height headers.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from '@playwright/test';
+
+const run = promisify(execFile);
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const HARNESS_DIR = join(PROJECT_ROOT, 'build', 'face-harness');
+export const MODELS_DIR = join(PROJECT_ROOT, 'build', 'models');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+};
+
+export type ChipMode = 'jpeg' | 'jp2';
+
+/**
+ * Chip portrait stand-in: the photo fitted into 240×320 (3:4, padded grey, nothing cropped) and
+ * strongly compressed: JPEG at ffmpeg -q:v 12 (about 3–4 kB), or JPEG 2000 at -q:v 8 (about
+ * 2 kB), which is then decoded again to RGBA by ffmpeg, as the host decodes JPEG 2000 for the
+ * renderer.
+ */
+export async function degradeToChip(file: string, mode: ChipMode): Promise<{ bytes: Buffer; width?: number; height?: number }> {
+  const fit = 'scale=240:320:force_original_aspect_ratio=decrease,pad=240:320:(ow-iw)/2:(oh-ih)/2:color=gray';
+  if (mode === 'jpeg') {
+    const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', file, '-vf', fit, '-q:v', '12', '-f', 'image2pipe', '-c:v', 'mjpeg', '-'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+    return { bytes: stdout };
+  }
+  const { stdout: encoded } = await run('ffmpeg', ['-v', 'error', '-i', file, '-vf', fit, '-c:v', 'jpeg2000', '-pix_fmt', 'yuv420p', '-q:v', '8', '-f', 'image2pipe', '-'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+  const decoded = await new Promise<Buffer>((res, rej) => {
+    const p = execFile('ffmpeg', ['-v', 'error', '-f', 'j2k_pipe', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { encoding: 'buffer', maxBuffer: 1 << 24 }, (err, out) => (err ? rej(err) : res(out)));
+    p.stdin?.end(encoded);
+  });
+  return { bytes: decoded, width: 240, height: 320 };
+}
+
+function inside(rootDir: string, rel: string): string | null {
+  const p = normalize(join(rootDir, decodeURIComponent(rel)));
+  return p === rootDir || p.startsWith(rootDir + sep) ? p : null;
+}
+
+export async function startHarnessServer(dataRoot: string): Promise<{ server: Server; url: string }> {
+  if (!existsSync(join(HARNESS_DIR, 'index.html'))) throw new Error('face harness not built: npx vite build -c scripts/face-eval/vite.harness.config.ts');
+  if (!existsSync(join(MODELS_DIR, 'face_landmarker.task'))) throw new Error('models not built: npx tsx scripts/models/build-models.ts');
+  const data = resolve(dataRoot);
+  const server = createServer(async (req, res) => {
+    try {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      let file: string | null = null;
+      const chip = /^\/chip\/(jpeg|jp2)\/(.+)$/.exec(path);
+      if (chip) {
+        const src = inside(data, chip[2] ?? '');
+        if (!src || !existsSync(src)) return void res.writeHead(404).end();
+        const d = await degradeToChip(src, chip[1] as ChipMode);
+        const headers: Record<string, string> = { 'content-type': d.width ? 'application/octet-stream' : 'image/jpeg' };
+        if (d.width && d.height) Object.assign(headers, { 'x-width': String(d.width), 'x-height': String(d.height), 'access-control-expose-headers': 'x-width, x-height' });
+        return void res.writeHead(200, headers).end(d.bytes);
+      }
+      if (path.startsWith('/data/')) file = inside(data, path.slice(6));
+      else if (path.startsWith('/models/')) file = inside(MODELS_DIR, path.slice(8));
+      else file = inside(HARNESS_DIR, path === '/' ? 'index.html' : path.slice(1));
+      if (!file || !existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+/** Calls `window.faceHarness[method](...args)` in the page (renderer/face/harness/harness.ts). */
+export async function callHarness<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(
+    ([m, a]) => {
+      const h = (globalThis as unknown as { faceHarness: Record<string, (...x: unknown[]) => Promise<unknown>> }).faceHarness;
+      const fn = h[m as string];
+      if (!fn) throw new Error(`faceHarness.${String(m)} missing`);
+      return fn(...(a as unknown[]));
+    },
+    [method, args] as const,
+  ) as Promise<T>;
+}
+
+export interface HarnessSession {
+  page: Page;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function openHarness(opts: { dataRoot: string; fakeVideo?: string; delegate?: 'CPU' | 'GPU' | 'auto' }): Promise<HarnessSession> {
+  const { server, url } = await startHarnessServer(opts.dataRoot);
+  const args = ['--no-sandbox', '--disable-background-networking', '--disable-gpu'];
+  if (opts.fakeVideo) args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeVideo}`);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(120_000);
+    if (process.env.FACE_HARNESS_DEBUG) page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
+    await page.goto(url);
+    await page.waitForFunction("document.getElementById('status')?.textContent === 'ready'");
+    await callHarness(page, 'init', `${url}models/`, opts.delegate ?? 'CPU');
+    const b = browser;
+    return {
+      page,
+      url,
+      async close() {
+        await b.close();
+        await new Promise<void>((r) => server.close(() => r()));
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    server.close();
+    throw e;
+  }
+}
