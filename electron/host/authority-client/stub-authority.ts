@@ -15,6 +15,7 @@ import { parseStrictJson } from './strict-json';
 export type UpgradeFault =
   | 'none'
   | 'drop'
+  | 'drop-response'
   | '503'
   | '500'
   | '408'
@@ -283,6 +284,11 @@ export async function startStubAuthority(options: StubAuthorityOptions = {}) {
         session.completed_jti = jti;
         counters.accepted.set(jti, (counters.accepted.get(jti) ?? 0) + 1);
         storeFinal(201, 'application/jose', receipt);
+        if (fault === 'drop-response') {
+          // Processed and stored, but the answer never reaches the kiosk.
+          request.raw.socket.destroy();
+          return reply;
+        }
       }
       return reply.code(201).type('application/jose').send(receipt);
     } finally {
