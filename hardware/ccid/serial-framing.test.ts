@@ -55,7 +55,7 @@ describe('CCID serial framing (reader wire protocol §1)', () => {
   it('reports a bad checksum on a well-delimited frame and carries on', () => {
     const good = encodeFrame(encodeMessage({ type: 0x81, slot: 0, seq: 4, params: [0, 0, 0], data: new Uint8Array(0) }));
     const bad = Uint8Array.from(good);
-    bad[bad.length - 2] ^= 0x01;
+    bad[bad.length - 2] = (bad[bad.length - 2] ?? 0) ^ 0x01;
     const frames = new SerialFrameParser().push(Uint8Array.from([...bad, ...good]));
     expect(frames.map((f) => f.kind)).toEqual(['bad-checksum', 'message']);
   });
