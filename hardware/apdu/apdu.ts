@@ -1,0 +1,95 @@
+import { HardwareError } from '../transport/errors';
+
+/** ISO/IEC 7816-4 §5.1 command APDU. `le` is the expected length: 1..256 short, up to 65536 extended. */
+export interface CommandApdu {
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  data?: Uint8Array;
+  le?: number;
+}
+
+export interface ResponseApdu {
+  data: Uint8Array;
+  sw1: number;
+  sw2: number;
+  /** SW1 << 8 | SW2 */
+  sw: number;
+}
+
+export class ApduFormatError extends HardwareError {
+  constructor(message: string) {
+    super('apdu-format-invalid', message);
+  }
+}
+
+/**
+ * Encodes cases 1–4, short when Lc ≤ 255 and Le ≤ 256, extended otherwise (or when forced).
+ * Extended: Lc = 00 HH LL; Le = HH LL (00 00 = 65536), preceded by 00 when there is no Lc.
+ */
+export function encodeCommandApdu(command: CommandApdu, options: { extended?: boolean } = {}): Uint8Array {
+  const data = command.data ?? new Uint8Array(0);
+  const le = command.le;
+  for (const [name, value] of [['CLA', command.cla], ['INS', command.ins], ['P1', command.p1], ['P2', command.p2]] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new ApduFormatError(`${name} out of range: ${value}`);
+  }
+  if (data.length > 65535) throw new ApduFormatError(`command data too long (${data.length})`);
+  if (le !== undefined && (!Number.isInteger(le) || le < 1 || le > 65536)) throw new ApduFormatError(`Le out of range: ${le}`);
+  const extended = options.extended ?? (data.length > 255 || (le !== undefined && le > 256));
+  const out: number[] = [command.cla, command.ins, command.p1, command.p2];
+  if (!extended) {
+    if (data.length > 0) out.push(data.length, ...data);
+    if (le !== undefined) out.push(le === 256 ? 0 : le);
+  } else {
+    if (data.length > 0) out.push(0, data.length >> 8, data.length & 0xff, ...data);
+    if (le !== undefined) {
+      const v = le === 65536 ? 0 : le;
+      if (data.length === 0) out.push(0);
+      out.push(v >> 8, v & 0xff);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** ISO/IEC 7816-4 §5.1 decoding of the four cases, short and extended. */
+export function decodeCommandApdu(bytes: Uint8Array): CommandApdu {
+  if (bytes.length < 4) throw new ApduFormatError(`command APDU shorter than its header (${bytes.length})`);
+  const [cla, ins, p1, p2] = [bytes[0] ?? 0, bytes[1] ?? 0, bytes[2] ?? 0, bytes[3] ?? 0];
+  const body = bytes.subarray(4);
+  const header = { cla, ins, p1, p2 };
+  const n = body.length;
+  const b0 = body[0] ?? 0;
+  if (n === 0) return header;
+  if (n === 1) return { ...header, le: b0 === 0 ? 256 : b0 };
+  if (b0 !== 0 || n === 1 + b0 || n === 2 + b0) {
+    // short case 3 or 4
+    if (b0 === 0) throw new ApduFormatError('short Lc of 0');
+    if (n === 1 + b0) return { ...header, data: body.slice(1) };
+    if (n === 2 + b0) {
+      const le = body[n - 1] ?? 0;
+      return { ...header, data: body.slice(1, 1 + b0), le: le === 0 ? 256 : le };
+    }
+    throw new ApduFormatError(`body length ${n} does not match Lc ${b0}`);
+  }
+  // extended: body starts with 00
+  if (n === 3) {
+    const le = ((body[1] ?? 0) << 8) | (body[2] ?? 0);
+    return { ...header, le: le === 0 ? 65536 : le };
+  }
+  const lc = ((body[1] ?? 0) << 8) | (body[2] ?? 0);
+  if (lc === 0) throw new ApduFormatError('extended Lc of 0');
+  if (n === 3 + lc) return { ...header, data: body.slice(3) };
+  if (n === 5 + lc) {
+    const le = ((body[n - 2] ?? 0) << 8) | (body[n - 1] ?? 0);
+    return { ...header, data: body.slice(3, 3 + lc), le: le === 0 ? 65536 : le };
+  }
+  throw new ApduFormatError(`body length ${n} does not match extended Lc ${lc}`);
+}
+
+export function parseResponseApdu(bytes: Uint8Array): ResponseApdu {
+  if (bytes.length < 2) throw new ApduFormatError(`response APDU shorter than SW1 SW2 (${bytes.length})`);
+  const sw1 = bytes[bytes.length - 2] ?? 0;
+  const sw2 = bytes[bytes.length - 1] ?? 0;
+  return { data: bytes.slice(0, -2), sw1, sw2, sw: (sw1 << 8) | sw2 };
+}
