@@ -371,11 +371,12 @@ export async function createAuthority(config: AuthorityConfig, options: Authorit
       return s;
     };
     let session = read();
-    const deadline = clock() + Number(waitText) * 1000;
-    while (seen !== undefined && effectiveState(session, now()) === seen && clock() < deadline && !closing.signal.aborted) {
+    // The wait is real time; session expiry follows the authority clock (a fake one in tests).
+    const deadline = performance.now() + Number(waitText) * 1000;
+    while (seen !== undefined && effectiveState(session, now()) === seen && performance.now() < deadline && !closing.signal.aborted) {
       // Wake on a change, at the deadline, or when time alone would expire the session.
       const expiry = (session.state === 'open' ? session.expires_at : session.submit_by) * 1000 + 1000;
-      const until = Math.max(1, Math.min(deadline, expiry) - clock());
+      const until = Math.max(1, Math.min(deadline - performance.now(), expiry - clock()));
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
