@@ -17,7 +17,27 @@ export function parseBer(bytes: Uint8Array, what: string): Asn1Node {
   if (parsed.offset === -1 || parsed.result.error) {
     throw new LdsError('asn1-invalid', `${what}: not valid BER (${parsed.result.error || 'parse error'})`);
   }
+  checkLengths(parsed.result, what, 0);
   return parsed.result;
+}
+
+/**
+ * asn1js tolerates a constructed value whose children overrun or underfill its declared length;
+ * such an encoding is refused here, so every byte belongs to exactly one element.
+ */
+function checkLengths(node: Asn1Node, what: string, depth: number): void {
+  if (depth > 64) throw new LdsError('asn1-invalid', `${what}: nested too deeply`);
+  const block = node as asn1js.BaseBlock & { lenBlock: { isIndefiniteForm: boolean; length: number }; valueBlock: { value?: unknown } };
+  const children = block.valueBlock.value;
+  if (!block.idBlock.isConstructed || !Array.isArray(children)) return;
+  let sum = 0;
+  for (const child of children as Asn1Node[]) {
+    checkLengths(child, what, depth + 1);
+    sum += (child as asn1js.BaseBlock).valueBeforeDecodeView.length;
+  }
+  if (!block.lenBlock.isIndefiniteForm && sum !== block.lenBlock.length) {
+    throw new LdsError('asn1-invalid', `${what}: element content is ${sum} bytes, its length says ${block.lenBlock.length}`);
+  }
 }
 
 function idOf(node: Asn1Node): { tagClass: number; tagNumber: number; constructed: boolean } {

@@ -37,7 +37,7 @@ export function hashAlgorithmForOid(oid: string): HashAlgorithmName | undefined 
 
 /** ICAO 9303-10 §4.6.2.3 / 9303-11: id-icao-mrtd-security-ldsSecurityObject. */
 export const LDS_SECURITY_OBJECT_OID = '2.23.136.1.1.1';
-const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
+export const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
 const CONTENT_TYPE_ATTR = '1.2.840.113549.1.9.3';
 const MESSAGE_DIGEST_ATTR = '1.2.840.113549.1.9.4';
 const SIGNING_TIME_ATTR = '1.2.840.113549.1.9.5';
@@ -72,14 +72,8 @@ export interface SodSigner {
 }
 
 /** EF.SOD (ICAO 9303-10 §4.6.2): CMS SignedData over an LDSSecurityObject. */
-export interface DocumentSecurityObject {
+export interface DocumentSecurityObject extends SignedContent {
   securityObject: LdsSecurityObject;
-  eContentType: string;
-  /** The encapsulated content as signed (DER of the LDSSecurityObject). */
-  eContent: Uint8Array;
-  /** Certificates carried in the SignedData (the DSC, normally), DER. */
-  certificates: Uint8Array[];
-  signer: SodSigner;
 }
 
 export function parseLdsSecurityObject(der: Uint8Array): LdsSecurityObject {
@@ -140,8 +134,11 @@ export function encodeLdsSecurityObject(lso: LdsSecurityObject): Uint8Array {
 // RFC 5652 §5.3 SignerInfo.
 function parseSigner(node: Asn1Node): SodSigner {
   const parts = childrenOf(node, 'SignerInfo', TAG.sequence);
-  let i = 1; // skip version
+  const version = smallIntegerOf(parts[0], 'SignerInfo version');
+  let i = 1;
   const sidNode = parts[i++];
+  // RFC 5652 §5.3: version 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier.
+  if (version !== (isContext(sidNode, 0) ? 3 : 1)) throw new LdsError('asn1-invalid', `SignerInfo version ${version} does not fit its sid`);
   let sid: SignerIdentifier;
   if (isUniversal(sidNode, TAG.sequence)) {
     const [issuer, serial] = childrenOf(sidNode, 'IssuerAndSerialNumber');
@@ -178,17 +175,26 @@ function parseSigner(node: Asn1Node): SodSigner {
   return signer as SodSigner;
 }
 
-/** Parses EF.SOD; the signature is not checked here (see hardware/icao/pa). */
-export function parseSod(bytes: Uint8Array): DocumentSecurityObject {
-  const outer = readSingleTlv(bytes, EF_SOD_TAG, 'EF.SOD');
-  const [typeNode, contentNode] = childrenOf(parseBer(outer.value, 'EF.SOD'), 'ContentInfo', TAG.sequence);
+/** A CMS SignedData with one signer (RFC 5652 §5), as ICAO uses for EF.SOD and master lists. */
+export interface SignedContent {
+  eContentType: string;
+  /** The encapsulated content as signed. */
+  eContent: Uint8Array;
+  /** Certificates carried in the SignedData, DER. */
+  certificates: Uint8Array[];
+  signer: SodSigner;
+}
+
+/** Parses a ContentInfo holding SignedData with one signer and an encapsulated content of `expectedType`. */
+export function parseSignedContent(der: Uint8Array, expectedType: string, what: string): SignedContent {
+  const [typeNode, contentNode] = childrenOf(parseBer(der, what), 'ContentInfo', TAG.sequence);
   const contentType = oidOf(typeNode, 'ContentInfo contentType');
-  if (contentType !== SIGNED_DATA_OID) throw new LdsError('asn1-invalid', `EF.SOD: content type ${contentType}`);
+  if (contentType !== SIGNED_DATA_OID) throw new LdsError('asn1-invalid', `${what}: content type ${contentType}`);
   const signedData = childrenOf(explicitInner(contentNode, 0, 'ContentInfo content'), 'SignedData', TAG.sequence);
   // SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos.
   const [typeOfContent, eContentWrapper] = childrenOf(signedData[2], 'EncapsulatedContentInfo', TAG.sequence);
   const eContentType = oidOf(typeOfContent, 'eContentType');
-  if (eContentType !== LDS_SECURITY_OBJECT_OID) throw new LdsError('asn1-invalid', `EF.SOD: eContentType ${eContentType}`);
+  if (eContentType !== expectedType) throw new LdsError('asn1-invalid', `${what}: eContentType ${eContentType}`);
   const eContent = octetsOf(explicitInner(eContentWrapper, 0, 'eContent'), 'eContent');
   const certificates: Uint8Array[] = [];
   let signerInfosNode: Asn1Node | undefined;
@@ -200,14 +206,15 @@ export function parseSod(bytes: Uint8Array): DocumentSecurityObject {
     }
   }
   const signerInfos = childrenOf(signerInfosNode, 'signerInfos', TAG.set);
-  if (signerInfos.length !== 1) throw new LdsError('asn1-invalid', `EF.SOD: ${signerInfos.length} signers, ICAO 9303-10 requires one`);
-  return {
-    securityObject: parseLdsSecurityObject(eContent),
-    eContentType,
-    eContent,
-    certificates,
-    signer: parseSigner(signerInfos[0] as Asn1Node),
-  };
+  if (signerInfos.length !== 1) throw new LdsError('asn1-invalid', `${what}: ${signerInfos.length} signers, ICAO 9303 requires one`);
+  return { eContentType, eContent, certificates, signer: parseSigner(signerInfos[0] as Asn1Node) };
+}
+
+/** Parses EF.SOD; the signature is not checked here (see hardware/icao/pa). */
+export function parseSod(bytes: Uint8Array): DocumentSecurityObject {
+  const outer = readSingleTlv(bytes, EF_SOD_TAG, 'EF.SOD');
+  const content = parseSignedContent(outer.value, LDS_SECURITY_OBJECT_OID, 'EF.SOD');
+  return { ...content, securityObject: parseLdsSecurityObject(content.eContent) };
 }
 
 /** Issuer Name (DER) and serial number of an X.509 certificate. */
@@ -220,14 +227,18 @@ export function certificateIssuerAndSerial(der: Uint8Array): { issuerDer: Uint8A
   return { issuerDer: rawBytes(issuer as Asn1Node), serialNumber: integerBytesOf(fields[offset], 'certificate serialNumber') };
 }
 
-export interface SodSigningInput {
-  securityObject: LdsSecurityObject;
-  /** DER of the Document Signer certificate, embedded in the SignedData. */
+export interface SigningInput {
+  /** DER of the signer's certificate, embedded in the SignedData. */
   signerCertificate: Uint8Array;
   signerKey: KeyObject;
+  digestAlgorithm: HashAlgorithmName;
+  signingTime?: Date;
+}
+
+export interface SodSigningInput extends Omit<SigningInput, 'digestAlgorithm'> {
+  securityObject: LdsSecurityObject;
   /** Digest for the signed attributes and signature (defaults to the LDS hash algorithm). */
   digestAlgorithm?: HashAlgorithmName;
-  signingTime?: Date;
 }
 
 const ECDSA_OIDS: Record<HashAlgorithmName, string> = {
@@ -245,16 +256,15 @@ const RSA_PKCS1_OIDS: Record<HashAlgorithmName, string> = {
   sha512: '1.2.840.113549.1.1.13',
 };
 
-/** Builds and signs EF.SOD (used by the test fixtures; a kiosk never signs one). */
-export function encodeSod(input: SodSigningInput): Uint8Array {
-  const digest = input.digestAlgorithm ?? input.securityObject.hashAlgorithm;
-  const eContent = encodeLdsSecurityObject(input.securityObject);
+/** Builds and signs a ContentInfo/SignedData (fixtures sign SODs and master lists with it). */
+export function encodeSignedContent(eContentType: string, eContent: Uint8Array, input: SigningInput): Uint8Array {
+  const digest = input.digestAlgorithm;
   const { issuerDer, serialNumber } = certificateIssuerAndSerial(input.signerCertificate);
   const isEc = input.signerKey.asymmetricKeyType === 'ec';
   const attribute = (oid: string, value: asn1js.AsnType) =>
     new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] });
   const attributes = [
-    attribute(CONTENT_TYPE_ATTR, new asn1js.ObjectIdentifier({ value: LDS_SECURITY_OBJECT_OID })),
+    attribute(CONTENT_TYPE_ATTR, new asn1js.ObjectIdentifier({ value: eContentType })),
     attribute(SIGNING_TIME_ATTR, new asn1js.UTCTime({ valueDate: input.signingTime ?? new Date() })),
     attribute(MESSAGE_DIGEST_ATTR, new asn1js.OctetString({ valueHex: createHash(digest).update(eContent).digest() })),
   ];
@@ -278,11 +288,11 @@ export function encodeSod(input: SodSigningInput): Uint8Array {
       new asn1js.Set({ value: [algorithmIdentifier(HASH_OIDS[digest])] }),
       new asn1js.Sequence({
         value: [
-          new asn1js.ObjectIdentifier({ value: LDS_SECURITY_OBJECT_OID }),
+          new asn1js.ObjectIdentifier({ value: eContentType }),
           new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: eContent })] }),
         ],
       }),
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [parseBer(input.signerCertificate, 'DSC')] }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [parseBer(input.signerCertificate, 'signer certificate')] }),
       new asn1js.Set({ value: [signerInfo] }),
     ],
   });
@@ -292,5 +302,15 @@ export function encodeSod(input: SodSigningInput): Uint8Array {
       new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [signedData] }),
     ],
   });
-  return encodeTlv(EF_SOD_TAG, toBytes(contentInfo));
+  return toBytes(contentInfo);
+}
+
+/** Builds and signs EF.SOD (used by the test fixtures; a kiosk never signs one). */
+export function encodeSod(input: SodSigningInput): Uint8Array {
+  const eContent = encodeLdsSecurityObject(input.securityObject);
+  const content = encodeSignedContent(LDS_SECURITY_OBJECT_OID, eContent, {
+    ...input,
+    digestAlgorithm: input.digestAlgorithm ?? input.securityObject.hashAlgorithm,
+  });
+  return encodeTlv(EF_SOD_TAG, content);
 }
