@@ -36,6 +36,8 @@ export const AuthorityConfigSchema = z.strictObject({
   /** Folder of trusted CSCA certificates (*.der, *.cer, *.pem) and CRLs (*.crl). */
   trust_dir: z.string().min(1),
   known_sam_ids: z.array(z.string().min(1)).default([]),
+  /** Passive authentication refuses a document whose CSCA has no CRL in the trust folder. */
+  pa_require_crl: z.boolean().default(false),
   /** Shown by GET /v1/sessions/{id}/public when a terminal enrolled with an empty name. */
   default_terminal_name: z.string().default('ID upgrade kiosk'),
   /** Enables POST /_test/faults (unavailable switch, injected latency). Never in production. */

@@ -47,14 +47,6 @@ export type ActiveAuthenticationPort = (input: {
   signature: Uint8Array;
 }) => boolean | Promise<boolean>;
 
-/** Until hardware/icao/pa is wired in, every ICAO document fails closed. */
-export const passiveAuthenticationUnavailable: PassiveAuthenticationPort = async () => {
-  throw new DocumentInvalid('passive authentication is not available on this authority');
-};
-export const activeAuthenticationUnavailable: ActiveAuthenticationPort = () => {
-  throw new DocumentInvalid('active authentication is not available on this authority');
-};
-
 const bytes = (b64u: string) => new Uint8Array(Buffer.from(b64u, 'base64url'));
 const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 

@@ -1,7 +1,6 @@
 /** `node dist/authority/main.js --config <file> [--port <n>] [--db <file>] [--host <addr>]` */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAuthorityConfig, parseAuthorityConfig } from './config';
-import { documentCheckFromHardware } from './document-check-wiring';
 import { createAuthority } from './server';
 
 async function main(argv: string[]): Promise<void> {
@@ -28,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
   for (const m of config.policy.matchers) {
     if (m.placeholder) console.warn(`authority: matcher ${m.name} is a placeholder: no kiosk can complete an upgrade with it`);
   }
-  const authority = await createAuthority(config, { logger: true, documentCheck: await documentCheckFromHardware() });
+  const authority = await createAuthority(config, { logger: true });
   const url = await authority.listen();
   // The one line scripts and e2e tests wait for.
   console.log(JSON.stringify({ listening: url, authority_id: config.authority_id }));

@@ -8,12 +8,8 @@ import { z } from 'zod';
 import { type AuthorityKey, loadOrCreateAuthorityKey } from './authority-key';
 import type { AuthorityConfig } from './config';
 import { openDatabase } from './database';
-import {
-  activeAuthenticationUnavailable,
-  createDocumentCheck,
-  type DocumentCheck,
-  passiveAuthenticationUnavailable,
-} from './document-check';
+import { createDocumentCheck, type DocumentCheck } from './document-check';
+import { hardwarePorts } from './document-check-wiring';
 import { decodeCompactJws, type JwsError, jwkThumbprint, parseJwsPayload, publicP256Jwk, verifyCompactJws } from './jws';
 import { Problem } from './problem';
 import { type AccountRow, AuthorityStore, effectiveState, type SessionState, type TerminalRow } from './store';
@@ -40,7 +36,7 @@ export interface Faults {
 export interface AuthorityOptions {
   /** Milliseconds since the epoch; tests pass a fake clock. */
   clock?: () => number;
-  /** Step 5; defaults to the ports wired in by document-check-wiring (fails closed without them). */
+  /** Step 5; defaults to hardware/icao passive and active authentication (document-check-wiring). */
   documentCheck?: DocumentCheck;
   logger?: boolean;
 }
@@ -135,10 +131,7 @@ export async function createAuthority(config: AuthorityConfig, options: Authorit
   const knownSamIds = new Set(config.known_sam_ids);
   const documentCheck =
     options.documentCheck ??
-    createDocumentCheck({
-      passiveAuthentication: passiveAuthenticationUnavailable,
-      activeAuthentication: activeAuthenticationUnavailable,
-    });
+    createDocumentCheck(hardwarePorts({ requireCrl: config.pa_require_crl }));
 
   // Trust anchors are re-read when the folder changes (admin CLI imports while the server runs).
   let trust: TrustAnchors = loadTrustAnchors(config.trust_dir);

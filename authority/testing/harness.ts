@@ -52,7 +52,8 @@ export const fakeDocumentCheck: DocumentCheck = createDocumentCheck({
 
 export async function startTestAuthority(
   overrides: Partial<AuthorityConfigInput> = {},
-  documentCheck: DocumentCheck = fakeDocumentCheck,
+  /** null: the server's default (hardware/icao verifiers). */
+  documentCheck: DocumentCheck | null = fakeDocumentCheck,
 ): Promise<TestAuthority> {
   const dir = mkdtempSync(join(tmpdir(), 'authority-test-'));
   const config = parseAuthorityConfig({
@@ -72,7 +73,7 @@ export async function startTestAuthority(
       this.now += seconds * 1000;
     },
   };
-  const authority = await createAuthority(config, { clock: () => clock.now, documentCheck });
+  const authority = await createAuthority(config, { clock: () => clock.now, ...(documentCheck ? { documentCheck } : {}) });
   const baseUrl = await authority.listen();
   const enrollTerminal = async (name = 'Hall A kiosk 1') =>
     TestTerminal.enroll(baseUrl, authority.store.issueEnrollmentToken(0), name, () => clock.now);
