@@ -3,6 +3,9 @@ import type { KioskctlCommand } from './command';
 /** Every kioskctl command, one import per module; keep the list sorted by module. */
 export async function loadCommands(): Promise<KioskctlCommand[]> {
   const modules: Array<Promise<{ commands: KioskctlCommand[] }>> = [
+    import('./commands/audit'),
+    import('./commands/enroll'),
+    import('./commands/outbox'),
     import('./commands/read'),
   ];
   return (await Promise.all(modules)).flatMap((m) => m.commands);
