@@ -235,7 +235,7 @@ async function interpret(result: ReadChipResult, args: ReadArgs, trust: CscaStor
   };
 }
 
-function humanText(r: Awaited<ReturnType<typeof interpret>>): string {
+function humanText(r: Omit<Awaited<ReturnType<typeof interpret>>, 'portraitImage'>): string {
   const h = r.holder as Record<string, string> | null;
   return [
     `access:     ${r.accessProtocol.protocol}${'oid' in r.accessProtocol ? ` ${r.accessProtocol.mapping} ${r.accessProtocol.cipher} (parameter ${r.accessProtocol.parameterId}, ${r.accessProtocol.password})` : ''}`,
