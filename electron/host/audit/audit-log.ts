@@ -75,7 +75,8 @@ export class AuditLog {
 
   /** A rolled-back transaction may have appended in memory only; the database is the truth. */
   private sync(): void {
-    const row = guardStore(() => this.store.db.prepare('SELECT count(*) AS n FROM audit_leaf').get()) as { n: number };
+    // max() walks the rowid b-tree (O(log n)); count(*) would scan the table on every append.
+    const row = guardStore(() => this.store.db.prepare('SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM audit_leaf').get()) as { n: number };
     if (row.n !== this.frontier.size) this.reload();
   }
 
