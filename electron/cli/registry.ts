@@ -5,8 +5,11 @@ export async function loadCommands(): Promise<KioskctlCommand[]> {
   const modules: Array<Promise<{ commands: KioskctlCommand[] }>> = [
     import('./commands/audit'),
     import('./commands/enroll'),
+    import('./commands/face'),
     import('./commands/outbox'),
     import('./commands/read'),
+    import('./commands/readers'),
+    import('./commands/verify-document'),
   ];
   return (await Promise.all(modules)).flatMap((m) => m.commands);
 }

@@ -6,6 +6,7 @@ import type { Delegate } from './engine';
 import type { QualityVerdict } from './quality-gate';
 import type { HeadPose } from './types';
 import type { MatcherManifest } from './matcher-manifest';
+import type { PassiveResult } from './liveness';
 
 /** A still image: encoded bytes (JPEG/PNG, decoded in the worker) or RGBA decoded by the host (JPEG 2000). */
 export type StillImage = { kind: 'encoded'; bytes: ArrayBuffer } | { kind: 'rgba'; width: number; height: number; rgba: ArrayBuffer };
@@ -19,6 +20,8 @@ export type FaceRequest =
   /** Makes a handle the session's reference (chip portrait). */
   | { op: 'setReference'; handle: string }
   | { op: 'frame'; frame: ImageBitmap | { width: number; height: number; rgba: ArrayBuffer }; timestampMs: number; embed: boolean }
+  /** The passive presentation-attack check over the frames seen since the last endSession. */
+  | { op: 'passive' }
   | { op: 'endSession' };
 
 export interface FrameReport {
@@ -41,6 +44,7 @@ export type FaceResponse =
   | { op: 'score'; scores: Array<number | null> }
   | { op: 'setReference'; ok: boolean }
   | { op: 'frame'; report: FrameReport }
+  | { op: 'passive'; result: PassiveResult }
   | { op: 'endSession' };
 
 export type FaceWorkerMessage = { id: number; request: FaceRequest };

@@ -6,7 +6,8 @@
 import { FaceEngine } from './engine';
 import type { FaceRequest, FaceResponse, FaceWorkerMessage, FaceWorkerReply, FrameReport, StillImage } from './face-protocol';
 import { exposure, laplacianVariance, luma } from './image-stats';
-import { headPose, meanEyeAspectRatio } from './landmarks';
+import { distance, headPose, meanEyeAspectRatio, MESH } from './landmarks';
+import { passiveCheck, type PassiveEvidence } from './liveness';
 import { DEFAULT_MATCHER } from './matcher-manifest';
 import { assessQuality } from './quality-gate';
 import { cosineSimilarity, wipe } from './similarity';
@@ -15,6 +16,11 @@ import type { FaceObservation, RgbaImage } from './types';
 let engine: FaceEngine | null = null;
 const embeddings = new Map<string, Float32Array>();
 let reference: Float32Array | null = null;
+/** Passive liveness evidence for the current session (landmark subset per frame). */
+let evidence: PassiveEvidence = { shapes: [], interOcular: [], motion: [] };
+const MAX_EVIDENCE = 300;
+/** Rigid-looking points spread in depth: nose, eye corners, mouth corners, cheeks, chin, forehead, bridge. */
+const PLANARITY_POINTS = [1, 33, 133, 263, 362, 61, 291, 234, 454, 152, 10, 168, 6];
 let previousFaceLuma: { box: FaceObservation['box']; luma: Float32Array } | null = null;
 
 class WorkerError extends Error {
@@ -148,6 +154,11 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
           previousFaceLuma.luma.fill(0);
         }
         previousFaceLuma = { box: face.box, luma: fl };
+        if (evidence.shapes.length < MAX_EVIDENCE) {
+          evidence.shapes.push(PLANARITY_POINTS.map((i) => ({ x: face.landmarks[i]!.x, y: face.landmarks[i]!.y })));
+          evidence.interOcular.push(distance(face.landmarks[MESH.rightIris]!, face.landmarks[MESH.leftIris]!));
+          evidence.motion.push(report.faceMotion ?? 0);
+        }
         if (req.embed && report.quality.ok && reference) {
           const probe = await e.embed(crop);
           report.score = cosineSimilarity(reference, probe);
@@ -158,7 +169,10 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
       image.data.fill(0);
       return { op: 'frame', report };
     }
+    case 'passive':
+      return { op: 'passive', result: passiveCheck({ ...evidence, motion: evidence.motion.slice(1) }) };
     case 'endSession': {
+      evidence = { shapes: [], interOcular: [], motion: [] };
       for (const v of embeddings.values()) wipe(v);
       embeddings.clear();
       if (reference) wipe(reference);

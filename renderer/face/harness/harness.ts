@@ -4,7 +4,10 @@
  * e2e). Not part of the kiosk UI. Images come from the harness server's /data routes.
  */
 import { FaceClient } from '../face-client';
+import type { FacePolicy } from '../decision';
 import type { FrameReport, StillImage } from '../face-protocol';
+import { FaceSession } from '../face-session';
+import { DEFAULT_MATCHER } from '../matcher-manifest';
 
 const client = FaceClient.start();
 
@@ -52,6 +55,47 @@ const harness = {
   },
   async endSession() {
     await client.request({ op: 'endSession' });
+  },
+  async passive() {
+    return (await client.request({ op: 'passive' })).result;
+  },
+  /**
+   * A whole capture session as the kiosk runs it: chip portrait as reference, `count` camera
+   * frames through FaceSession (quality gate, challenge, scoring), then the decision.
+   */
+  async captureSession(opts: { referenceUrl: string; count: number; policy: FacePolicy; allowCamera: string[] }) {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    const track = stream.getVideoTracks()[0];
+    if (!track) throw new Error('no video track');
+    const video = document.getElementById('camera') as HTMLVideoElement;
+    video.srcObject = stream;
+    await video.play();
+    const session = new FaceSession(client, {
+      policy: opts.policy,
+      manifest: DEFAULT_MATCHER,
+      camera: { label: track.label },
+      cameraPolicy: { allow: opts.allowCamera, deny: [] },
+    });
+    try {
+      await session.setReference(await still(opts.referenceUrl));
+      const prompts: Array<string | null> = [];
+      const faceCounts: number[] = [];
+      const scores: number[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < opts.count; i++) {
+        await new Promise<void>((res) => video.requestVideoFrameCallback(() => res()));
+        const out = await session.frame(await createImageBitmap(video), performance.now() - t0);
+        prompts.push(out.prompt);
+        faceCounts.push(out.report.faceCount);
+        if (out.report.score !== undefined) scores.push(out.report.score);
+      }
+      const passive = (await client.request({ op: 'passive' })).result;
+      const decision = await session.finish();
+      return { label: track.label, steps: session.steps, prompts, faceCounts, scores, passive, decision };
+    } finally {
+      await session.end();
+      track.stop();
+    }
   },
   /** Reads `count` frames from the (fake) camera and runs each through the worker. */
   async camera(count: number, embed: boolean): Promise<CameraRun> {
