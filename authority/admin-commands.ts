@@ -8,7 +8,8 @@ import { jwkThumbprint } from './jws';
 import { AuthorityStore } from './store';
 import { importTrustFile } from './trust-store';
 
-export const ADMIN_USAGE = `usage: authority-admin --config <file> [--db <file>] <command> [options]
+export const ADMIN_USAGE = `usage: authority-admin [--config <file>] [--db <file>] <command> [options]
+  (default config: authority/default-config.json, as for the server)
 commands:
   enrollment-token                      print a new single-use terminal enrollment token
   create-account --display-name <name> --out <app-key.json>
@@ -63,11 +64,11 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     },
   });
   const [command, ...args] = positionals;
-  if (values.help || !values.config || !command) {
+  if (values.help || !command) {
     io.out(ADMIN_USAGE);
     return values.help ? 0 : 2;
   }
-  const config = loadAuthorityConfig(values.config);
+  const config = loadAuthorityConfig(values.config ?? 'authority/default-config.json');
   const now = Math.floor((io.now ?? Date.now)() / 1000);
   const db = openDatabase(values.db ?? config.db_path);
   const store = new AuthorityStore(db);

@@ -1,7 +1,12 @@
-/** `node dist/authority/main.js --config <file> [--port <n>] [--db <file>] [--host <addr>]` */
+/**
+ * `node dist/authority/main.js [--config <file>] [--port <n>] [--db <file>] [--host <addr>]`;
+ * without --config, authority/default-config.json (data under .kiosk-data/authority/).
+ */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAuthorityConfig, parseAuthorityConfig } from './config';
 import { createAuthority } from './server';
+
+export const DEFAULT_CONFIG = 'authority/default-config.json';
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -14,11 +19,11 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help || !values.config) {
-    console.error('usage: node dist/authority/main.js --config <file> [--port <n>] [--db <file>] [--host <addr>]');
-    process.exit(values.help ? 0 : 2);
+  if (values.help) {
+    console.error('usage: node dist/authority/main.js [--config <file>] [--port <n>] [--db <file>] [--host <addr>]');
+    process.exit(0);
   }
-  let config = loadAuthorityConfig(values.config);
+  let config = loadAuthorityConfig(values.config ?? DEFAULT_CONFIG);
   if (values.port !== undefined || values.db !== undefined || values.host !== undefined) {
     const port = values.port === undefined ? config.port : Number(values.port);
     if (!Number.isInteger(port)) throw new ConfigError(`--port ${values.port} is not a port number`);
