@@ -1,3 +1,6 @@
+import { CardChannel } from './apdu/card-channel';
+import type { ApduTransceiver } from './apdu/transceiver';
+import type { Atr } from './atr/atr';
 import { openCcidHidReader, openCcidSerialReader, type CardReader, type CcidReaderOptions } from './ccid/ccid-reader';
 import { openGa467HidReader, openGa467SerialReader, type Ga467Reader, type Ga467ReaderOptions } from './ga467/ga467-reader';
 import { openHidMrzScanner, openSerialMrzScanner, type MrzScanner } from './mrz/mrz-scanner';
@@ -99,4 +102,33 @@ export function openResidentIdReader(uri: string, options: OpenDeviceOptions = {
 
 export function openMrzScanner(uri: string, options: OpenDeviceOptions = {}) {
   return openFamily(uri, 'mrz', 'MRZ scanner', options);
+}
+
+/** A powered card behind a reader, as kioskctl `read` and the host's chip reader consume it. */
+export interface CardSession {
+  transceiver: ApduTransceiver;
+  atr: Atr;
+  /** Serial line rate when the reader sits on a UART (for wire-time bounds). */
+  baud?: number;
+  /** Reader framing bytes per C-APDU or R-APDU on the wire: CCID serial 13 per frame + 4 ACK, averaged. */
+  framingBytesPerMessage?: number;
+  close(): Promise<void>;
+}
+
+/** Opens a smart-card reader, powers the card and wraps it in a 61xx/6Cxx-aware CardChannel. */
+export async function openCardSession(uri: string, options: OpenDeviceOptions = {}): Promise<CardSession> {
+  const device = await openCardReader(uri, options);
+  try {
+    const atr = await device.reader.powerOn();
+    const parsed = parseReaderUri(uri);
+    const session: CardSession = { transceiver: new CardChannel(device.reader), atr, close: () => device.close() };
+    if (parsed.kind === 'ccid-serial') {
+      session.baud = parsed.baudRate;
+      session.framingBytesPerMessage = 15;
+    }
+    return session;
+  } catch (error) {
+    await device.close();
+    throw error;
+  }
 }
