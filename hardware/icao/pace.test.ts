@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromHex, modPow, toHex } from './bytes';
+import { bigintFromBytes, fromHex, modPow, toHex } from './bytes';
 import { ChipChannel } from './channel';
 import { standardizedDomainParameters, type EcGroup } from './domain-parameters';
-import { decryptChipAuthenticationData, encryptChipAuthenticationData, performPace, verifyChipAuthenticationMapping } from './pace';
+import { decryptChipAuthenticationData, encryptChipAuthenticationData, integratedMappingPoint, integratedMappingPrf, performPace, verifyChipAuthenticationMapping } from './pace';
 import { ScriptedTransceiver, scriptedRandom } from './testing/scripted-transceiver';
 
 // ICAO Doc 9303-11 Appendix G worked examples (PACE generic mapping). Password: MRZ T22000129 / 640812 / 101031.
@@ -105,5 +105,38 @@ describe('PACE-CAM — ICAO 9303-11 Appendix I.1 chip authentication data', () =
     const pkMap = fromHex('04A234236AA9B9621E8EFB73B5245C0E09D2576E5277183C1208BDD55280CAE8B304F365713A356E65A451E165ECC9AC0AC46E3771342C8FE5AEDD092685338E23');
     expect(verifyChipAuthenticationMapping(group, caIc, pkIc, pkMap)).toBe(true);
     expect(verifyChipAuthenticationMapping(group, caIc, pkMap, pkMap)).toBe(false);
+  });
+});
+
+describe('PACE — ICAO 9303-11 Appendix H.1 (ECDH integrated mapping, brainpoolP256r1, AES-128, CAN 123456)', () => {
+  const T_PUB = '0489CBA23FFE96AA18D824627C3E934E54A9FD0B87A95D1471DC1C0ABFDCD640D46755DE9B7B778280B6BEBD57439ADFEB0E21FD4ED6DF42578C13418A59B34C37';
+  const C_PUB = '0467F78E5F7F7686082B293E8D087E056916D0F74BC01A5F8957D0DE45691E51E8932B69A962B52A0985AD2C0A271EE6A13A8ADDDCD1A3A994B9DED257F4D22753';
+
+  it('pseudo-random function and point encoding reproduce the mapped generator', () => {
+    const group = standardizedDomainParameters(13) as EcGroup;
+    const r = integratedMappingPrf(fromHex('2923BE84E16CD6AE529049F1F1BBE9EB'), fromHex('5DD4CBFC96F5453B130D890A1CDBAE32'), 256);
+    expect(toHex(r)).toBe('E4447E2DFB3586BAC05DDB00156B57FBB2179A3949294C97254189800C517BAA8DA0FF397ED8C445D3E421E4FEB57322');
+    const g = integratedMappingPoint(group, bigintFromBytes(r) % group.Point.CURVE().p).toAffine();
+    expect(g.x.toString(16).toUpperCase()).toBe('8E82D31559ED0FDE92A4D0498ADD3C23BABA94FB77691E31E90AEA77FB17D427');
+    expect(g.y.toString(16).toUpperCase()).toBe('4C1AE14BD0C3DBAC0C871B7F3608169364437CA30AC243A089D3F266C1E60FAD');
+  });
+
+  it('replays the protocol: encrypted nonce, nonce t, key agreement on the mapped generator, tokens', async () => {
+    const card = new ScriptedTransceiver([
+      ['0022C1A412800A04007F0007020204040283010284010D', '9000'],
+      ['10860000027C0000', '7C128010143DC40C08C8E891FBED7DEDB92B64AD9000'],
+      ['10860000147C1281105DD4CBFC96F5453B130D890A1CDBAE3200', '7C0282009000'],
+      [`10860000457C438341${T_PUB.slice(0)}00`, `7C438441${C_PUB}9000`],
+      ['008600000C7C0A8508450F02B86F6A090900', '7C0A860875D4D96E8D5B03089000'],
+    ]);
+    const result = await performPace(
+      new ChipChannel(card),
+      { protocol: '0.4.0.127.0.7.2.2.4.4.2', parameterId: 13 },
+      { can: '123456' },
+      scriptedRandom('5DD4CBFC96F5453B130D890A1CDBAE32', 'A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595'),
+    );
+    expect(toHex(result.keys.encKey)).toBe('0D3FEB33251A6370893D62AE8DAAF51B');
+    expect(toHex(result.keys.macKey)).toBe('B01E89E3D9E8719E586B50B4A7506E0B');
+    expect(card.done).toBe(true);
   });
 });

@@ -72,6 +72,45 @@ export function verifyChipAuthenticationMapping(group: EcGroup, caIc: Uint8Array
   return bytesEqual(encodePoint(group, expected), chipMappingPublicKey);
 }
 
+// ICAO 9303-11 §4.4.3.3.2: constants of the pseudo-random function for a 128-bit block cipher.
+const IM_C0 = Uint8Array.from(Buffer.from('a668892a7c41e3ca739f40b057d85904', 'hex'));
+const IM_C1 = Uint8Array.from(Buffer.from('a4e136ac725f738b01c1f60217c188ad', 'hex'));
+
+/**
+ * Integrated mapping's pseudo-random function R(s, t) with AES-128 (ICAO 9303-11 §4.4.3.3.2):
+ * k0 = E(t, s); x_i = E(k_i, c1); k_{i+1} = E(k_i, c0); output x_0 ‖ … ‖ x_{n-1},
+ * n = ⌈(log2 p + 64) / 128⌉.
+ */
+export function integratedMappingPrf(s: Uint8Array, t: Uint8Array, fieldBits: number): Uint8Array {
+  if (s.length !== 16 || t.length !== 16) throw new IcaoError('bad-argument', 'integrated mapping needs 128-bit nonces');
+  const n = Math.ceil((fieldBits + 64) / 128);
+  let k = aesEncryptBlock(t, s);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(aesEncryptBlock(k, IM_C1));
+    k = aesEncryptBlock(k, IM_C0);
+  }
+  return new Uint8Array(Buffer.concat(out));
+}
+
+/** Point encoding f_G for p ≡ 3 (mod 4), affine coordinates (ICAO 9303-11 Appendix B.2). */
+export function integratedMappingPoint(group: EcGroup, rawT: bigint): EcPoint {
+  const { p, a, b, h } = group.Point.CURVE();
+  if (p % 4n !== 3n) throw new AccessControlError('pace-unsupported', `${group.name}: integrated mapping needs p ≡ 3 mod 4`);
+  const md = (x: bigint) => ((x % p) + p) % p;
+  const t = md(rawT);
+  const alpha = md(-t * t);
+  const alphaSq = md(alpha * alpha);
+  const x2 = md(-b * (1n + alpha + alphaSq) * modPow(md(a * (alpha + alphaSq)), p - 2n, p));
+  const x3 = md(alpha * x2);
+  const h2 = md(x2 * x2 * x2 + a * x2 + b);
+  const u = md(t * t * t * h2);
+  const A = modPow(h2, md(p - 1n - (p + 1n) / 4n), p);
+  const [x, y] = md(A * A * h2) === 1n ? [x2, md(A * h2)] : [x3, md(A * u)];
+  const point = group.Point.fromAffine({ x, y });
+  return h === 1n ? point : point.multiply(h);
+}
+
 interface Agreement {
   generatorPublic(priv: bigint): Uint8Array;
   /** Maps the nonce with the chip's mapping key; returns the new group operations. */
@@ -134,7 +173,9 @@ export async function performPace(
 ): Promise<PaceResult> {
   const protocol = paceProtocol(params.protocol);
   if (!protocol) throw new AccessControlError('pace-unsupported', `not a PACE protocol: ${params.protocol}`);
-  if (protocol.mapping === 'IM') throw new AccessControlError('pace-unsupported', 'PACE integrated mapping is not implemented');
+  if (protocol.mapping === 'IM' && (protocol.agreement !== 'ECDH' || protocol.cipher !== 'AES-128')) {
+    throw new AccessControlError('pace-unsupported', 'PACE integrated mapping is implemented for ECDH with AES-128 only');
+  }
   const group = standardizedDomainParameters(params.parameterId);
   if ((group.kind === 'EC') !== (protocol.agreement === 'ECDH')) {
     throw new AccessControlError('pace-unsupported', `${protocol.oid} does not fit parameter ID ${params.parameterId}`);
@@ -179,9 +220,19 @@ export async function performPace(
 
   // Step 2: mapping.
   const base = agreementFor(group);
-  const mapPriv = base.privateKey(random);
-  const chipMapPub = need(await ga(2, tlv(0x81, base.generatorPublic(mapPriv))), 0x82, 2);
-  const mapped = base.map(s, mapPriv, chipMapPub);
+  let mapped: Agreement;
+  let chipMapPub: Uint8Array = new Uint8Array(0);
+  if (protocol.mapping === 'IM' && group.kind === 'EC') {
+    // ICAO 9303-11 §4.4.3.3.2: send nonce t; G~ = f_G(R(s, t) mod p).
+    const t = random(16);
+    await ga(2, tlv(0x81, t));
+    const r = bigintFromBytes(integratedMappingPrf(s, t, group.Point.Fp.BITS)) % group.Point.CURVE().p;
+    mapped = ecAgreement(group, integratedMappingPoint(group, r));
+  } else {
+    const mapPriv = base.privateKey(random);
+    chipMapPub = need(await ga(2, tlv(0x81, base.generatorPublic(mapPriv))), 0x82, 2);
+    mapped = base.map(s, mapPriv, chipMapPub);
+  }
 
   // Step 3: key agreement on the mapped generator.
   const ephPriv = mapped.privateKey(random);

@@ -70,8 +70,9 @@ function choosePace(infos: SecurityInfo[]): { protocol: string; parameterId: num
   const candidates = infos.flatMap((i) => {
     if (i.kind !== 'PACEInfo' || i.parameterId === undefined) return [];
     const p = paceProtocol(i.protocol);
-    if (!p || p.mapping === 'IM' || !SUPPORTED_PARAMETER_IDS.includes(i.parameterId)) return [];
-    return [{ protocol: i.protocol, parameterId: i.parameterId, rank: (p.mapping === 'CAM' ? 0 : 1) + (p.agreement === 'ECDH' ? 0 : 2) }];
+    if (!p || !SUPPORTED_PARAMETER_IDS.includes(i.parameterId)) return [];
+    if (p.mapping === 'IM' && (p.agreement !== 'ECDH' || p.cipher !== 'AES-128')) return [];
+    return [{ protocol: i.protocol, parameterId: i.parameterId, rank: (p.mapping === 'CAM' ? 0 : p.mapping === 'GM' ? 1 : 2) + (p.agreement === 'ECDH' ? 0 : 3) }];
   });
   candidates.sort((a, b) => a.rank - b.rank);
   const c = candidates[0];
