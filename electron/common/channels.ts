@@ -3,9 +3,13 @@
  * sandboxed preload stays tiny. `contract.ts` attaches a schema to every one of these names and
  * the compiler checks that the two lists agree.
  */
+import { diagnosticsChannels } from './diagnostics-channels';
+
 export const channels = {
   appInfo: 'app:info',
   listDevices: 'devices:list',
+  // The technician's diagnostics screens (electron/common/diagnostics-channels.ts).
+  ...diagnosticsChannels,
 } as const;
 
 export const eventChannels = {

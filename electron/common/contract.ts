@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { channels, eventChannels, type ChannelName, type EventName } from './channels';
+import { diagnosticsChannelSpecs } from './diagnostics-contract';
 
 export type { ChannelName, EventName };
 
@@ -53,6 +54,7 @@ interface ChannelSpec {
 export const contract = {
   appInfo: { channel: channels.appInfo, args: z.tuple([]), result: AppInfo },
   listDevices: { channel: channels.listDevices, args: z.tuple([]), result: DeviceList },
+  ...diagnosticsChannelSpecs,
 } as const satisfies { [K in ChannelName]: ChannelSpec & { channel: (typeof channels)[K] } };
 
 export type Contract = typeof contract;

@@ -62,6 +62,17 @@ export const KioskConfig = z
       })
       .strict()
       .prefault({}),
+    diagnostics: z
+      .object({
+        /** scrypt hash of the technician PIN, written by `kioskctl diagnostics set-pin`; null = diagnostics closed. */
+        pinHash: z.string().regex(/^scrypt\$/, 'an scrypt$… hash from `kioskctl diagnostics set-pin`').nullable().default(null),
+        /** Diagnostics closes after this long without a technician's touch. */
+        idleTimeoutSeconds: z.number().int().min(15).max(3600).default(120),
+        /** …and in any case after this long. */
+        maxSessionMinutes: z.number().int().min(1).max(480).default(30),
+      })
+      .strict()
+      .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict();

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+import { closedDiagnosticsHandlers } from './diagnostics/diagnostics-handlers';
 import { createDispatcher, HostError, type HostHandlers } from './dispatcher';
 
 const devices = { serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' };
 const info = { name: 'k', version: '1.0.0', shell: 'web' as const, platform: 'linux-x64', defaultLocale: 'en' as const };
 
 function handlers(overrides: Partial<HostHandlers> = {}): HostHandlers {
-  return { appInfo: async () => info, listDevices: async () => devices, ...overrides };
+  return { appInfo: async () => info, listDevices: async () => devices, ...closedDiagnosticsHandlers(), ...overrides };
 }
 
 describe('createDispatcher', () => {

@@ -43,7 +43,7 @@ export function createDispatcher(
   return async (wireChannel, rawArgs) => {
     const name = typeof wireChannel === 'string' ? channelByWireName.get(wireChannel) : undefined;
     if (!name) {
-      return { ok: false, error: { code: 'unknown-channel', message: `no such channel: ${String(wireChannel)}` } };
+      return { ok: false, error: { code: 'unknown-channel', message: `no such channel: ${typeof wireChannel === 'string' ? wireChannel : typeof wireChannel}` } };
     }
     const spec = contract[name];
     const args = spec.args.safeParse(rawArgs);

@@ -7,10 +7,13 @@ import type { DeviceList } from '../common/contract';
 import type { HostHandlers } from './dispatcher';
 import type { KioskConfig } from './config';
 import { listDevices } from '../../hardware/transport/enumerate';
+import { createDiagnostics, type Diagnostics } from './diagnostics/diagnostics-handlers';
 
 export interface HostContext {
   config: KioskConfig;
   shell: 'electron' | 'web';
+  /** The technician's diagnostics (electron/host/diagnostics); absent, a gate over the configuration alone. */
+  diagnostics?: Diagnostics;
 }
 
 export function appVersion(): string {
@@ -41,5 +44,6 @@ export function createHostHandlers(context: HostContext): HostHandlers {
       ...(await listDevices()),
       configuredReader: context.config.reader.uri,
     }),
+    ...(context.diagnostics ?? createDiagnostics({ config: context.config })).handlers,
   };
 }
