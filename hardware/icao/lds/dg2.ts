@@ -127,18 +127,20 @@ function encode19794(image: Uint8Array, format: PortraitFormat, width: number, h
   return concatBytes(head, image);
 }
 
-// ISO/IEC 39794-5 image data format codes: jpeg 2, jpeg2000 lossy 3.
-function encode39794(image: Uint8Array, format: PortraitFormat, width: number, height: number): Uint8Array {
+/**
+ * ISO/IEC 39794-5 tagged binary: FaceImageDataBlock ::= [APPLICATION 5] SEQUENCE { versionBlock [0],
+ * representationBlocks [1] SEQUENCE OF { representationId [0], imageRepresentation [1] base [0]
+ * imageRepresentation2DBlock [0] { representationData2D [0], imageInformation2DBlock [1] {
+ * imageDataFormat [0] code [0] } } } }. Image data format codes: jpeg 2, jpeg2000Lossy 3.
+ */
+function encode39794(image: Uint8Array, format: PortraitFormat): Uint8Array {
   const int = (tag: number, n: number) => encodeTlv(tag, n > 0xff ? Uint8Array.of(n >> 8, n & 0xff) : Uint8Array.of(n));
-  const version = encodeTlv(0xa0, int(0x80, 0), int(0x81, 0));
-  const imageInfo = encodeTlv(
-    0xa1,
-    encodeTlv(0xa0, int(0x80, format === 'jpeg' ? 2 : 3)),
-    encodeTlv(0xa1, int(0x80, 1)),
-    encodeTlv(0xa5, int(0x80, width), int(0x81, height)),
-  );
-  const representation = encodeTlv(0x30, encodeTlv(0xa1, encodeTlv(0xa0, encodeTlv(0x80, image), imageInfo)));
-  return concatBytes(version, encodeTlv(0xa1, representation));
+  // Edition ISO/IEC 39794-5:2019: generation 3.
+  const version = encodeTlv(0xa0, int(0x80, 3), int(0x81, 2019));
+  const imageInfo = encodeTlv(0xa1, encodeTlv(0xa0, int(0x80, format === 'jpeg' ? 2 : 3)));
+  const representation2d = encodeTlv(0xa0, encodeTlv(0x80, image), imageInfo);
+  const representation = encodeTlv(0x30, int(0x80, 1), encodeTlv(0xa1, encodeTlv(0xa0, representation2d)));
+  return encodeTlv(0x65, version, encodeTlv(0xa1, representation));
 }
 
 /** Builds DG2 with one biometric template per portrait. */
@@ -148,18 +150,19 @@ export function encodeDg2(portraits: PortraitToEncode[]): Uint8Array {
     if (!format) throw new LdsError('image-invalid', 'portrait is neither JPEG nor JPEG 2000');
     const { width, height } = imageDimensions(image, format);
     // Biometric header template (ISO/IEC 7816-11 Table 4): ICAO header version, type face (0x02),
-    // format owner JTC 1/SC 37 (0x0101), format type 0x0008 for 19794-5.
+    // format owner JTC 1/SC 37 (0x0101), format type (IBIA CBEFF registry) 0x0008 for 19794-5,
+    // 0x002A for 39794-5 (g3-binary-face-image).
     const bht = encodeTlv(
       BHT,
       encodeTlv(0x80, Uint8Array.of(0x01, 0x01)),
       encodeTlv(0x81, Uint8Array.of(0x02)),
       encodeTlv(0x87, Uint8Array.of(0x01, 0x01)),
-      encodeTlv(0x88, encoding === 'iso19794-5' ? Uint8Array.of(0x00, 0x08) : Uint8Array.of(0x00, 0x40)),
+      encodeTlv(0x88, encoding === 'iso19794-5' ? Uint8Array.of(0x00, 0x08) : Uint8Array.of(0x00, 0x2a)),
     );
     const bdb =
       encoding === 'iso19794-5'
         ? encodeTlv(BDB_19794, encode19794(image, format, width, height))
-        : encodeTlv(BDB_39794, encode39794(image, format, width, height));
+        : encodeTlv(BDB_39794, encode39794(image, format));
     return encodeTlv(BIT, bht, bdb);
   });
   return encodeTlv(dataGroupTag(2), encodeTlv(BIT_GROUP, encodeTlv(0x02, Uint8Array.of(templates.length)), ...templates));
