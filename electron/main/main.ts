@@ -1,33 +1,62 @@
 /**
  * Electron main: a thin shell. It creates the locked-down kiosk window, serves the renderer from
  * the `app://` protocol with the shared CSP, and registers the contract's channels with the same
- * dispatcher the web host uses. All logic lives in plain-Node host services.
+ * dispatcher the web host uses. Every security decision is a pure function in
+ * electron/host/security (tested there); this file only wires them to Electron's events.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, session, type WebContents } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channelNames, contract } from '../common/contract';
 import { loadConfig } from '../host/config';
 import { contentSecurityPolicy, securityHeaders } from '../host/content-security-policy';
+import { createDiagnostics } from '../host/diagnostics/diagnostics-handlers';
+import { LogRing } from '../host/diagnostics/log-ring';
 import { createDispatcher } from '../host/dispatcher';
 import { createHostHandlers } from '../host/host-services';
 import { createLogger } from '../host/logger';
+import { shouldBlockInput } from '../host/security/input-filter';
+import { decideNavigation, decideWebviewAttach, decideWindowOpen } from '../host/security/navigation';
+import { APP_ORIGIN, decideDevicePermission, decidePermissionCheck, decidePermissionRequest, isAppOrigin } from '../host/security/permissions';
+import { isCrash, planReload } from '../host/security/render-process-recovery';
 
 const APP_SCHEME = 'app';
-const APP_ORIGIN = `${APP_SCHEME}://kiosk`;
+/** The unfused e2e build sets this to keep reload/devtools reachable for the test harness only. */
+const production = app.isPackaged && process.env.KIOSK_SHELL_MODE !== 'development';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// One kiosk per terminal: a second launch (a double-started unit, a technician's shell) exits.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+Menu.setApplicationMenu(null);
+
+/** Applies the navigation, popup, webview and input rules to every WebContents the app creates. */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!decideNavigation(url).allow) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!decideNavigation(url).allow) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => {
+    if (!decideWebviewAttach()) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => decideWindowOpen(url));
+  contents.on('before-input-event', (event, input) => {
+    if (shouldBlockInput(input, { production })) event.preventDefault();
+  });
+}
 
 async function start(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const logger = createLogger(config.logLevel);
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron' }), (error, channel) =>
+  const logs = new LogRing(2000, process.stderr);
+  const logger = createLogger(config.logLevel, logs);
+  const diagnostics = createDiagnostics({ config, logs, onAuditError: (err) => logger.error({ err }, 'audit append failed') });
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', diagnostics }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );
 
@@ -47,41 +76,76 @@ async function start(): Promise<void> {
   for (const name of channelNames) {
     const wire = contract[name].channel;
     ipcMain.handle(wire, (event, args: unknown) => {
-      // Only our own page may call the host.
-      if (new URL(event.senderFrame?.url ?? 'about:blank').origin !== APP_ORIGIN) {
+      // Only our own top-level page may call the host.
+      if (!isAppOrigin(event.senderFrame?.url)) {
         return { ok: false, error: { code: 'forbidden-sender', message: 'not the kiosk page' } };
       }
       return dispatch(wire, args);
     });
   }
 
-  session.defaultSession.setPermissionRequestHandler((webContents, permission, callback, details) => {
-    const fromApp = new URL(details.requestingUrl).origin === APP_ORIGIN;
-    const videoOnly = permission === 'media' && (details as { mediaTypes?: string[] }).mediaTypes?.every((t) => t === 'video');
-    callback(Boolean(fromApp && videoOnly));
+  const kioskSession = session.defaultSession;
+  kioskSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(decidePermissionRequest({ permission, requestingUrl: details.requestingUrl, mediaTypes: (details as { mediaTypes?: string[] }).mediaTypes }));
   });
+  kioskSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    decidePermissionCheck({ permission, requestingOrigin, mediaType: (details as { mediaType?: string }).mediaType }),
+  );
+  kioskSession.setDevicePermissionHandler((details) => decideDevicePermission({ deviceType: details.deviceType, origin: details.origin }));
+  // WebHID / Web Serial / WebUSB choosers: never pick a device for the page.
+  kioskSession.on('select-hid-device', (event, _details, callback) => (event.preventDefault(), callback('')));
+  kioskSession.on('select-serial-port', (event, _ports, _contents, callback) => (event.preventDefault(), callback('')));
+  kioskSession.on('select-usb-device', (event, _details, callback) => (event.preventDefault(), callback()));
+
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+
+  // The screen must not blank or sleep while the kiosk is in service.
+  powerSaveBlocker.start('prevent-display-sleep');
 
   const window = new BrowserWindow({
     width: 1080,
     height: 1920,
-    kiosk: app.isPackaged,
-    fullscreen: app.isPackaged,
+    kiosk: production,
+    fullscreen: production,
     autoHideMenuBar: true,
     backgroundColor: '#0b1f33',
     webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
+      preload: join(__dirname, 'preload.cjs'), // eng-disable PRELOAD_JS_CHECK the preload exposes only the contract's named functions (electron/preload/preload.ts)
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click would open links in new windows (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
+      devTools: !production,
     },
   });
   window.removeMenu();
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+
+  // A dead renderer is reloaded, with a growing delay if it keeps dying; each death is audited.
+  let crashes: number[] = [];
+  let reloadTimer: NodeJS.Timeout | undefined;
+  window.webContents.on('render-process-gone', (_event, details) => {
+    if (!isCrash(details.reason)) return;
+    const plan = planReload(crashes, Date.now());
+    crashes = plan.recentCrashes;
+    logger.error({ reason: details.reason, exitCode: details.exitCode, attempt: plan.attempt, delayMs: plan.delayMs }, 'renderer gone; reloading');
+    diagnostics.record({ entry: 'renderer-gone', detail: details.reason });
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => {
+      if (window.isDestroyed()) return;
+      diagnostics.record({ entry: 'renderer-reloaded', detail: `attempt-${plan.attempt}` });
+      void window.loadURL(`${APP_ORIGIN}/index.html`);
+    }, plan.delayMs);
   });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+
   await window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 

@@ -22,7 +22,11 @@ import {
 import { TechnicianPinError, verifyTechnicianPin } from './technician-pin';
 
 /** What the gate writes to the audit log (`{ kind: 'diagnostics', entry, detail }`). */
-export type DiagnosticsAuditEntry = { entry: 'enter' | 'exit' | 'pin-rejected' | 'locked-out' | 'change' | 'action'; detail?: string };
+export type DiagnosticsAuditEntry = {
+  entry: 'enter' | 'exit' | 'pin-rejected' | 'locked-out' | 'change' | 'action' | 'renderer-gone' | 'renderer-reloaded';
+  /** A machine code (`[a-z0-9.:-]`), never free text. */
+  detail?: string;
+};
 export type DiagnosticsAuditSink = (event: DiagnosticsAuditEntry) => void;
 
 export interface LockoutStore {

@@ -38,6 +38,8 @@ export interface DiagnosticsOptions {
 export interface Diagnostics {
   gate: DiagnosticsGate;
   handlers: DiagnosticsHandlers;
+  /** Writes a technical event to the audit log (the shell's render-process-gone, for one). */
+  record(event: DiagnosticsAuditEntry): void;
   close(): void;
 }
 
@@ -242,6 +244,7 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
   return {
     gate,
     handlers,
+    record: audit,
     close: () => {
       if (sweeper) clearInterval(sweeper);
     },
