@@ -72,3 +72,21 @@ describe('authority admin CLI', () => {
     expect(() => mrzBirthDate('12/08/1974')).toThrow(AdminUsageError);
   });
 });
+
+describe('set-faults against a running server', () => {
+  it('switches 503 on and off', async () => {
+    const { startTestAuthority } = await import('./testing/harness');
+    const t = await startTestAuthority();
+    try {
+      const lines: string[] = [];
+      expect(await runAdmin(['set-faults', '--url', t.baseUrl, '--unavailable', '4'], { out: (l) => lines.push(l) })).toBe(0);
+      expect(t.authority.faults.unavailableRetryAfter).toBe(4);
+      expect((await fetch(new URL('/v1/time', t.baseUrl))).status).toBe(503);
+      await runAdmin(['set-faults', '--url', t.baseUrl, '--available', '--latency-ms', '0'], { out: (l) => lines.push(l) });
+      expect(t.authority.faults.unavailableRetryAfter).toBeNull();
+      await expect(runAdmin(['set-faults', '--url', t.baseUrl, '--latency-ms', 'slow'], { out: () => {} })).rejects.toBeInstanceOf(AdminUsageError);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -21,7 +21,11 @@ commands:
   revoke-terminal <terminal_id>         revoke: every later call from it is 403 terminal-revoked
   import-csca <file>...                 add CSCA certificates (DER or PEM) to the trust folder
   import-crl <file>...                  add CRLs to the trust folder
-  list-upgrades                         final answers per session and jti, with counts`;
+  list-upgrades                         final answers per session and jti, with counts
+  set-faults --url <authority url> [--unavailable <retry-after s> | --available]
+      [--latency-ms <n>] [--upgrade-processing-ms <n>]
+                                        switch fault injection of a running server started
+                                        with test_controls: true (POST /_test/faults)`;
 
 export class AdminUsageError extends Error {
   readonly code = 'admin-usage';
@@ -60,6 +64,11 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       'given-names': { type: 'string' },
       'cn-id-number': { type: 'string' },
       'cn-name': { type: 'string' },
+      url: { type: 'string' },
+      unavailable: { type: 'string' },
+      available: { type: 'boolean' },
+      'latency-ms': { type: 'string' },
+      'upgrade-processing-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -68,6 +77,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     io.out(ADMIN_USAGE);
     return values.help ? 0 : 2;
   }
+  if (command === 'set-faults') return setFaults(values, io);
   const config = loadAuthorityConfig(values.config ?? 'authority/default-config.json');
   const now = Math.floor((io.now ?? Date.now)() / 1000);
   const db = openDatabase(values.db ?? config.db_path);
@@ -138,4 +148,34 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+async function setFaults(
+  values: { url?: string; unavailable?: string; available?: boolean; 'latency-ms'?: string; 'upgrade-processing-ms'?: string },
+  io: AdminIo,
+): Promise<number> {
+  if (!values.url) throw new AdminUsageError('set-faults needs --url');
+  const int = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw new AdminUsageError(`--${name} ${v} is not a whole number`);
+    return Number(v);
+  };
+  const body: Record<string, number | null> = {};
+  if (values.available) body.unavailable_retry_after = null;
+  const retry = int('unavailable', values.unavailable);
+  if (retry !== undefined) body.unavailable_retry_after = retry;
+  const latency = int('latency-ms', values['latency-ms']);
+  if (latency !== undefined) body.latency_ms = latency;
+  const processing = int('upgrade-processing-ms', values['upgrade-processing-ms']);
+  if (processing !== undefined) body.upgrade_processing_ms = processing;
+  const res = await fetch(new URL('/_test/faults', values.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`set-faults: ${res.status} ${text} (is test_controls on?)`);
+  io.out(text);
+  return 0;
 }

@@ -57,10 +57,23 @@ export function decodeCompactJws(jws: string, expectedTyp: string): DecodedJws {
   return { header: h as JwsHeader, payload: Buffer.from(parts[1]!, 'base64url') };
 }
 
+// Public keys are imported once: terminals and accounts sign many requests with the same key.
+const importedKeys = new Map<string, KeyObject>();
+function publicKeyObject(jwk: JWK): KeyObject {
+  const id = `${jwk.x}.${jwk.y}`;
+  let key = importedKeys.get(id);
+  if (!key) {
+    key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as never, format: 'jwk' });
+    if (importedKeys.size > 10_000) importedKeys.clear();
+    importedKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Verifies the ES256 signature of a JWS already checked by decodeCompactJws. */
 export async function verifyCompactJws(jws: string, publicJwk: JWK): Promise<void> {
   try {
-    await compactVerify(jws, publicJwk, { algorithms: ['ES256'] });
+    await compactVerify(jws, publicKeyObject(publicJwk), { algorithms: ['ES256'] });
   } catch {
     throw new JwsError('jws-signature', 'signature does not verify');
   }
