@@ -56,9 +56,12 @@ export function decodeAgreementPublicKey(spki: Uint8Array): AgreementPublicKey {
       if (!group) return bad('curve not supported');
       return { kind: 'EC', group, point: keyBytes };
     }
-    if (algorithm === OID.dhPublicNumber) {
+    if (algorithm === OID.dhPublicNumber || algorithm === OID.dhKeyAgreement) {
       if (!(params instanceof asn1js.Sequence)) return bad('DH key without domain parameters');
-      const [p, g, q] = params.valueBlock.value.map((v) => (v instanceof asn1js.Integer ? v.toBigInt() : 0n));
+      // X9.42 DomainParameters {p, g, q, …} or PKCS #3 DHParameter {p, g, privateValueLength}.
+      const ints = params.valueBlock.value.map((v) => (v instanceof asn1js.Integer ? v.toBigInt() : 0n));
+      const [p, g] = ints;
+      const q = algorithm === OID.dhPublicNumber ? (ints[2] ?? 0n) : 0n;
       const group = [0, 1, 2]
         .map((id) => standardizedDomainParameters(id) as DhGroup)
         .find((d) => d.p === p && d.g === g && (q === 0n || d.q === q));
@@ -90,3 +93,14 @@ export function privateScalar(key: KeyObject): bigint {
 }
 
 export { byteLength };
+
+/** The RFC 5114 group of a DH private key (from its PKCS#8 DHParameter / DomainParameters). */
+export function dhGroupOfPrivateKey(key: KeyObject): DhGroup | undefined {
+  const info = der(new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })));
+  if (!(info instanceof asn1js.Sequence)) return undefined;
+  const alg = info.valueBlock.value[1];
+  const params = alg instanceof asn1js.Sequence ? alg.valueBlock.value[1] : undefined;
+  if (!(params instanceof asn1js.Sequence)) return undefined;
+  const [p, g] = params.valueBlock.value.map((v) => (v instanceof asn1js.Integer ? v.toBigInt() : 0n));
+  return [0, 1, 2].map((id) => standardizedDomainParameters(id) as DhGroup).find((d) => d.p === p && d.g === g);
+}

@@ -22,6 +22,8 @@ export const OID = {
   securityObject: `${BSI}.3.2.1`,
   ecPublicKey: '1.2.840.10045.2.1',
   dhPublicNumber: '1.2.840.10046.2.1',
+  /** PKCS #3 dhKeyAgreement, as OpenSSL exports DH keys. */
+  dhKeyAgreement: '1.2.840.113549.1.3.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
 } as const;
 
