@@ -1,4 +1,5 @@
 import { parse as parseMrzLines } from 'mrz';
+import type { MrzKeySeed } from '../mrz-key';
 import { dataGroupTag } from './data-group';
 import { LdsError } from './lds-error';
 import { encodeTlv, readSingleTlv, readTlvs, requireChild } from './tlv';
@@ -96,14 +97,8 @@ export function encodeDg1(mrz: string): Uint8Array {
   return encodeTlv(dataGroupTag(1), encodeTlv(0x5f1f, Uint8Array.from(mrz, (c) => c.charCodeAt(0))));
 }
 
-/** The MRZ fields that derive the BAC/PACE key (ICAO 9303-11 §4.4.1 "MRZ information"). */
-export interface AccessMrzSeed {
-  documentNumber: string;
-  /** YYMMDD. */
-  birthDate: string;
-  /** YYMMDD. */
-  expiryDate: string;
-}
+/** The MRZ fields that derive the BAC/PACE key (ICAO 9303-11 §9.7.2), as the chip reader uses them. */
+export type AccessMrzSeed = MrzKeySeed;
 
 export interface MrzCrossCheck {
   matches: boolean;
@@ -118,8 +113,8 @@ export function crossCheckMrz(dg1: DataGroup1, seed: AccessMrzSeed): MrzCrossChe
   const norm = (s: string) => s.toUpperCase().replace(/</g, '');
   const mismatched: Array<keyof AccessMrzSeed> = [];
   if (norm(dg1.documentNumber) !== norm(seed.documentNumber)) mismatched.push('documentNumber');
-  if (dg1.birthDate !== seed.birthDate) mismatched.push('birthDate');
-  if (dg1.expiryDate !== seed.expiryDate) mismatched.push('expiryDate');
+  if (dg1.birthDate !== seed.dateOfBirth) mismatched.push('dateOfBirth');
+  if (dg1.expiryDate !== seed.dateOfExpiry) mismatched.push('dateOfExpiry');
   return { matches: mismatched.length === 0, mismatched };
 }
 

@@ -81,10 +81,10 @@ describe('DG1', () => {
 
   it('cross-checks against the MRZ used for access', () => {
     const dg1 = parseMrzText(SPECIMEN_TD3);
-    expect(crossCheckMrz(dg1, { documentNumber: 'L898902C3', birthDate: '740812', expiryDate: '120415' }).matches).toBe(true);
-    expect(crossCheckMrz(dg1, { documentNumber: 'L898902C<', birthDate: '740812', expiryDate: '120416' })).toEqual({
+    expect(crossCheckMrz(dg1, { documentNumber: 'L898902C3', dateOfBirth: '740812', dateOfExpiry: '120415' }).matches).toBe(true);
+    expect(crossCheckMrz(dg1, { documentNumber: 'L898902C<', dateOfBirth: '740812', dateOfExpiry: '120416' })).toEqual({
       matches: false,
-      mismatched: ['documentNumber', 'expiryDate'],
+      mismatched: ['documentNumber', 'dateOfExpiry'],
     });
     expect(mrzCheckDigit('L898902C3')).toBe('6');
   });
@@ -108,6 +108,24 @@ describe('EF.COM, DG11, DG12, DG15', () => {
     expect(parseDg15(encodeDg15(ec)).subjectPublicKeyInfo).toEqual(new Uint8Array(ec));
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });
     expect(parseDg15(encodeDg15(rsa)).keyType).toBe('rsa');
+  });
+
+  it('round-trip arbitrary contents', () => {
+    const text = fc.string({ minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: 16 }), { maxLength: 16 }),
+        fc.record({ fullName: text, placeOfBirth: text, otherNames: fc.array(text, { minLength: 1, maxLength: 3 }) }, { requiredKeys: ['fullName'] }),
+        fc.record({ issuingAuthority: text, endorsements: text }, { requiredKeys: [] }),
+        (groups, dg11, dg12) => {
+          const com = { ldsVersion: '0108', unicodeVersion: '040000', dataGroups: groups };
+          expect(parseEfCom(encodeEfCom(com))).toEqual(com);
+          expect(parseDg11(encodeDg11(dg11))).toEqual(dg11);
+          expect(parseDg12(encodeDg12(dg12))).toEqual(dg12);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('never throw untyped errors on arbitrary bytes', () => {
