@@ -9,6 +9,7 @@ export async function loadCommands(): Promise<KioskctlCommand[]> {
     import('./commands/outbox'),
     import('./commands/read'),
     import('./commands/readers'),
+    import('./commands/upgrade'),
     import('./commands/verify-document'),
   ];
   return (await Promise.all(modules)).flatMap((m) => m.commands);

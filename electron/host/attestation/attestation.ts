@@ -75,7 +75,8 @@ export interface QueueOptions {
  * this returns, the decision survives any crash and will be delivered; before, it never existed.
  */
 export async function queueDecidedUpgrade(input: DecidedUpgrade, options: QueueOptions): Promise<QueuedAttestation> {
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? Date.now;
+  const now = () => Math.floor(clock());
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const head = options.audit.head();
     const payload = buildAttestationPayload(input, head, now() / 1000);

@@ -88,7 +88,9 @@ export class Outbox {
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: OutboxOptions) {
-    this.now = options.now ?? Date.now;
+    // Whole milliseconds: the store's columns are STRICT INTEGER.
+    const clock = options.now ?? Date.now;
+    this.now = () => Math.floor(clock());
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
   }

@@ -64,8 +64,10 @@ export async function openKioskRuntime(options: OpenRuntimeOptions): Promise<Kio
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.now ? { now: options.now } : {}),
       });
-      outbox = new Outbox({ store, audit, submitter: client, ...(options.now ? { now: options.now } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) });
-      recorder = new StoreDecisionRecorder(store, audit, key, outbox, identity.terminalId, options.now);
+      // Attestation times and submit_by are judged on the authority's clock: use it, corrected for measured skew.
+      const authorityClock = options.now ?? ((c: AuthorityClient) => () => Math.round(c.authorityNow() * 1000))(client);
+      outbox = new Outbox({ store, audit, submitter: client, now: authorityClock, ...(options.backoff ? { backoff: options.backoff } : {}) });
+      recorder = new StoreDecisionRecorder(store, audit, key, outbox, identity.terminalId, authorityClock);
     }
     return { dataDir: options.dataDir, store, key, audit, cache, identity, client, outbox, recorder, close: () => store.close() };
   } catch (error) {

@@ -526,7 +526,13 @@ export function createSessionMachine(services: SessionServices, options: Session
           onDone: { target: 'submission', actions: assign({ jti: ({ event }) => event.output.jti }) },
           onError: {
             target: 'outOfService',
-            actions: [assign({ outOfService: 'internal' }), { type: 'record', params: () => ({ kind: 'diagnostics', entry: 'decision-not-recorded' }) }],
+            actions: [
+              assign({ outOfService: 'internal' }),
+              {
+                type: 'record',
+                params: ({ event }) => ({ kind: 'diagnostics', entry: 'decision-not-recorded', detail: diagnosticCode(event.error) }),
+              },
+            ],
           },
         },
       },
@@ -591,6 +597,12 @@ function faceFailureEvent(context: SessionContext, decision: FaceDecision) {
     threshold: decision.threshold,
     liveness: decision.liveness.result === 'live' ? ('live' as const) : ('spoof' as const),
   };
+}
+
+/** The stable `code` of a typed error (StoreError, AttestationError…), for diagnostics. */
+function diagnosticCode(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'error';
+  return /^[a-z0-9][a-z0-9.:-]{0,79}$/.test(code) ? code : 'error';
 }
 
 function resultCode(result: SessionResult | null): string {
