@@ -164,6 +164,17 @@ describe('DG2', () => {
     }
   });
 
+  it('encodes the ISO 39794-5 block as FaceImageDataBlock [APPLICATION 5] with CBEFF format type 0x002A', () => {
+    const dg2 = encodeDg2([{ image: FACE, encoding: 'iso39794-5' }]);
+    const at = Buffer.from(dg2).indexOf(Buffer.from([0x7f, 0x2e]));
+    expect(at).toBeGreaterThan(0);
+    // 7F2E, a long-form length, then tag 65.
+    const lengthOctets = (dg2[at + 2] ?? 0) & 0x7f;
+    expect(dg2[at + 3 + lengthOctets]).toBe(0x65);
+    expect(Buffer.from(dg2).includes(Buffer.from([0x88, 0x02, 0x00, 0x2a]))).toBe(true);
+    expect(Buffer.from(encodeDg2([{ image: FACE, encoding: 'iso19794-5' }])).includes(Buffer.from([0x88, 0x02, 0x00, 0x08]))).toBe(true);
+  });
+
   it('detects JP2 and raw J2K portraits and decodes them to RGBA', async () => {
     const pixels = await decodePortrait(FACE);
     expect(pixels).toMatchObject({ width: 150, height: 150 });

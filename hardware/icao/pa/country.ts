@@ -18,6 +18,9 @@ const SPECIAL_STATES: Readonly<Record<string, readonly string[]>> = {
   UNK: ['UN'],
   RKS: ['XK'],
   XXK: ['XK'],
+  // Former ISO 3166 entries still listed in 9303-3.
+  ANT: ['AN'],
+  NTZ: ['NT'],
 };
 
 /** The certificate country codes (X.520 `C`) a document of this MRZ issuing state may carry. */
