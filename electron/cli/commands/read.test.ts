@@ -6,7 +6,7 @@ import { encodeDg2 } from '../../../hardware/icao/lds/dg2';
 import { buildTestImage, inMemoryTransceiver } from '../../../fixtures/virtual-chip/test-image';
 import { VirtualChip } from '../../../fixtures/virtual-chip/virtual-chip';
 import { ExitCode, type CliIo } from '../command';
-import { createReadCommand, parseMrzArgument } from './read';
+import { createReadCommand, parseMrzArgument, readCommand } from './read';
 
 // A minimal baseline JPEG header (SOI, SOF0 16×16, EOI): enough for format and size detection.
 const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x10, 0x00, 0x10, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9]);
@@ -71,5 +71,21 @@ describe('kioskctl read', () => {
     const h3 = harness();
     const unavailable = createReadCommand({ openReader: async () => { throw new Error('no such reader'); } });
     expect(await unavailable.run(['--reader', 'serial:///dev/none', '--can', '123456'], h3.io)).toBe(ExitCode.unavailable);
+  });
+});
+
+describe('kioskctl read over the simulated CCID-serial reader (real pseudo-terminal)', () => {
+  it('reads sim:ccid-serial/icao-test with the MRZ of its DG1: PACE, CA and AA', async () => {
+    const h = harness();
+    const code = await readCommand.run(['--reader', 'sim:ccid-serial/icao-test', '--mrz', MRZ, '--aa-challenge', 'A1A2A3A4A5A6A7A8', '--json'], h.io);
+    expect(h.err).toEqual([]);
+    expect(code).toBe(ExitCode.ok);
+    const report = JSON.parse(h.out[0]!);
+    expect(report.accessProtocol).toMatchObject({ protocol: 'PACE', mapping: 'GM', parameterId: 13 });
+    expect(report.chipAuthSteps).toEqual([{ method: 'CA', result: 'valid' }, { method: 'AA', result: 'valid' }]);
+    expect(report.portrait).toMatchObject({ format: 'jpeg', width: 16 });
+    // The sim: reader is not paced, so there is no line rate to bound the time with.
+    expect(report.timings).toMatchObject({ wireTimeBoundMs: null });
+    expect(report.timings.apdus).toBeGreaterThan(10);
   });
 });

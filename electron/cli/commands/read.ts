@@ -26,10 +26,6 @@ export interface ReadCommandDeps {
   now?: () => Date;
 }
 
-export class ReaderUnavailableError extends Error {
-  readonly code = 'reader-unavailable';
-}
-
 const USAGE =
   'kioskctl read --reader <uri> (--mrz <MRZ lines | docno,YYMMDD birth,YYMMDD expiry> | --can <6 digits>) ' +
   '[--csca <dir>] [--aa-challenge <16 hex>] [--save-portrait <file>] [--json]';
@@ -247,9 +243,13 @@ function humanText(r: Omit<Awaited<ReturnType<typeof interpret>>, 'portraitImage
   ].join('\n');
 }
 
-/** The production reader factory is the reader engineer's (hardware/readers.ts); until it lands, no URI opens. */
+/** Opens the card behind a reader URI; `sim:` URIs load fixtures/sim only when such a URI is used. */
 async function openReaderFromUri(uri: string): Promise<ReaderHandle> {
-  throw new ReaderUnavailableError(`no reader factory for ${uri} yet (hardware/readers.ts)`);
+  const { openCardSession } = await import('../../../hardware/readers');
+  if (!uri.startsWith('sim:')) return openCardSession(uri);
+  const { simulatorFactory } = await import('../../../fixtures/sim/sim-factory');
+  return openCardSession(uri, { simulators: simulatorFactory, ccid: { pollIntervalMs: 0 } });
 }
 
-export const commands: KioskctlCommand[] = [createReadCommand({ openReader: openReaderFromUri })];
+export const readCommand = createReadCommand({ openReader: openReaderFromUri });
+export const commands: KioskctlCommand[] = [readCommand];
