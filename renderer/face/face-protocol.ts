@@ -17,6 +17,8 @@ export type FaceRequest =
   /** Embeds the single largest face of a still image and keeps it under a handle (evaluation, portraits). */
   | { op: 'enrol'; image: StillImage; handle: string }
   | { op: 'score'; pairs: Array<[string, string]> }
+  /** Box of the largest face in a still image (test tooling: to crop chip-like portraits). */
+  | { op: 'locate'; image: StillImage }
   /** Makes a handle the session's reference (chip portrait). */
   | { op: 'setReference'; handle: string }
   | { op: 'frame'; frame: ImageBitmap | { width: number; height: number; rgba: ArrayBuffer }; timestampMs: number; embed: boolean }
@@ -42,6 +44,7 @@ export type FaceResponse =
   | { op: 'info'; matcher: MatcherManifest; delegate: Delegate }
   | { op: 'enrol'; handle: string; faceCount: number; ok: boolean }
   | { op: 'score'; scores: Array<number | null> }
+  | { op: 'locate'; width: number; height: number; box: { x: number; y: number; width: number; height: number } | null }
   | { op: 'setReference'; ok: boolean }
   | { op: 'frame'; report: FrameReport }
   | { op: 'passive'; result: PassiveResult }

@@ -119,6 +119,17 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
       image.data.fill(0);
       return { op: 'enrol', handle: req.handle, faceCount: faces.length, ok: true };
     }
+    case 'locate': {
+      const e = need();
+      const original = await decode(req.image);
+      const image = upscaleIfSmall(original);
+      const k = original.width / image.width;
+      const face = (await e.detectImage(image)).sort((a, b) => area(b) - area(a))[0];
+      image.data.fill(0);
+      original.data.fill(0);
+      const box = face ? { x: face.box.x * k, y: face.box.y * k, width: face.box.width * k, height: face.box.height * k } : null;
+      return { op: 'locate', width: original.width, height: original.height, box };
+    }
     case 'score': {
       const scores = req.pairs.map(([a, b]) => {
         const ea = embeddings.get(a), eb = embeddings.get(b);

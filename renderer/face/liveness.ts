@@ -35,8 +35,8 @@ export interface ChallengeLimits {
 export const DEFAULT_CHALLENGE_LIMITS: ChallengeLimits = {
   turnYaw: 18,
   frontalYaw: 10,
-  eyeOpen: 0.22,
-  eyeClosed: 0.16,
+  eyeOpen: 0.19,
+  eyeClosed: 0.12,
   maxBlinkMs: 600,
   stepTimeoutMs: 7000,
   maxFaceLossMs: 1000,

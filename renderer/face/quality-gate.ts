@@ -33,7 +33,7 @@ export const DEFAULT_QUALITY_LIMITS: QualityLimits = {
   minBrightness: 60,
   maxBrightness: 200,
   maxClipped: 0.2,
-  minEyeOpen: 0.18,
+  minEyeOpen: 0.14,
 };
 
 export interface FrameMeasures {

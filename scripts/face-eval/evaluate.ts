@@ -38,10 +38,7 @@ export interface EvalOptions {
 }
 
 const handleFor = (rel: string, d: Degrade) => (d === 'none' ? `raw:${rel}` : `${d}:${rel}`);
-const urlFor = (rel: string, d: Degrade) => {
-  const enc = rel.split('/').map(encodeURIComponent).join('/');
-  return d === 'none' ? `/data/${enc}` : `/chip/${d === 'chip-jpeg' ? 'jpeg' : 'jp2'}/${enc}`;
-};
+const urlFor = (rel: string, _d: 'none') => `/data/${rel.split('/').map(encodeURIComponent).join('/')}`;
 
 /** Handles already enrolled in a harness page (handle → face found), so runs share probes. */
 const ENROLLED = new WeakMap<HarnessSession, Map<string, boolean>>();
@@ -62,7 +59,12 @@ export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degr
   const t0 = Date.now();
   for (let i = 0; i < unique.length; i += 16) {
     const batch = unique.slice(i, i + 16);
-    const res = await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrol', batch.map((j) => ({ handle: handleFor(j.rel, j.d), url: urlFor(j.rel, j.d) })));
+    const raw = batch.filter((j) => j.d === 'none');
+    const chip = batch.filter((j) => j.d !== 'none');
+    const res = [
+      ...(raw.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrol', raw.map((j) => ({ handle: handleFor(j.rel, j.d), url: urlFor(j.rel, 'none') }))) : []),
+      ...(chip.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrolChip', chip.map((j) => ({ handle: handleFor(j.rel, j.d), rel: j.rel, mode: j.d === 'chip-jpeg' ? 'jpeg' : 'jp2' }))) : []),
+    ];
     for (const r of res) known.set(r.handle, r.ok);
     if ((i / 16) % 10 === 0) log(`enrolled ${Math.min(i + 16, unique.length)}/${unique.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
@@ -117,7 +119,9 @@ export async function renderRoc(h: HarnessSession, curves: Array<{ label: string
     return `<polyline fill="none" stroke="${colours[i % colours.length]}" stroke-width="2" points="${pts.join(' ')}"/><text x="${L + 12}" y="${H - B - 12 - 18 * i}" fill="${colours[i % colours.length]}" font-size="13">${c.label}</text>`;
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${grid.join('')}${ygrid.join('')}<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#333"/>${paths.join('')}<text x="${(W + L) / 2}" y="${H - 18}" text-anchor="middle" font-size="13">false match rate (log)</text><text x="18" y="${(H - B + T) / 2}" transform="rotate(-90 18 ${(H - B + T) / 2})" text-anchor="middle" font-size="13">true match rate</text><text x="${L}" y="20" font-size="14">ROC (score ≥ threshold = match)</text></svg>`;
-  const page = await h.page.context().newPage();
+  const browser = h.page.context().browser();
+  if (!browser) throw new Error('no browser for the ROC page');
+  const page = await browser.newPage();
   await page.setViewportSize({ width: W, height: H });
   await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
   await page.screenshot({ path: out, clip: { x: 0, y: 0, width: W, height: H } });

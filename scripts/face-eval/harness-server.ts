@@ -38,13 +38,19 @@ const TYPES: Record<string, string> = {
 export type ChipMode = 'jpeg' | 'jp2';
 
 /**
- * Chip portrait stand-in: the photo fitted into 240×320 (3:4, padded grey, nothing cropped) and
+ * Chip portrait stand-in: a 3:4 crop around the face (given by the caller; without one the whole
+ * photo is fitted, padded grey) scaled to 240×320 and
  * strongly compressed: JPEG at ffmpeg -q:v 12 (about 3–4 kB), or JPEG 2000 at -q:v 8 (about
  * 2 kB), which is then decoded again to RGBA by ffmpeg, as the host decodes JPEG 2000 for the
  * renderer.
  */
-export async function degradeToChip(file: string, mode: ChipMode): Promise<{ bytes: Buffer; width?: number; height?: number }> {
-  const fit = 'scale=240:320:force_original_aspect_ratio=decrease,pad=240:320:(ow-iw)/2:(oh-ih)/2:color=gray';
+export async function degradeToChip(file: string, mode: ChipMode, crop?: { x: number; y: number; w: number; h: number }): Promise<{ bytes: Buffer; width?: number; height?: number }> {
+  let fit = 'scale=240:320:force_original_aspect_ratio=decrease,pad=240:320:(ow-iw)/2:(oh-ih)/2:color=gray';
+  if (crop) {
+    // Pad first so a crop reaching past the photo's edge is filled grey, as a studio background.
+    const p = Math.max(0, -crop.x, -crop.y, crop.w, crop.h);
+    fit = `pad=iw+${2 * p}:ih+${2 * p}:${p}:${p}:color=gray,crop=${crop.w}:${crop.h}:${crop.x + p}:${crop.y + p},scale=240:320`;
+  }
   if (mode === 'jpeg') {
     const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', file, '-vf', fit, '-q:v', '12', '-f', 'image2pipe', '-c:v', 'mjpeg', '-'], { encoding: 'buffer', maxBuffer: 1 << 24 });
     return { bytes: stdout };
@@ -74,7 +80,9 @@ export async function startHarnessServer(dataRoot: string): Promise<{ server: Se
       if (chip) {
         const src = inside(data, chip[2] ?? '');
         if (!src || !existsSync(src)) return void res.writeHead(404).end();
-        const d = await degradeToChip(src, chip[1] as ChipMode);
+        const q = /[?&]crop=(-?\d+),(-?\d+),(\d+),(\d+)/.exec(req.url ?? '');
+        const crop = q ? { x: Number(q[1]), y: Number(q[2]), w: Math.max(8, Number(q[3])), h: Math.max(8, Number(q[4])) } : undefined;
+        const d = await degradeToChip(src, chip[1] as ChipMode, crop);
         const headers: Record<string, string> = { 'content-type': d.width ? 'application/octet-stream' : 'image/jpeg' };
         if (d.width && d.height) Object.assign(headers, { 'x-width': String(d.width), 'x-height': String(d.height), 'access-control-expose-headers': 'x-width, x-height' });
         return void res.writeHead(200, headers).end(d.bytes);

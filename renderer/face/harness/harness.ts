@@ -47,6 +47,34 @@ const harness = {
     }
     return out;
   },
+  /**
+   * Enrols chip-portrait stand-ins: the face is located in the original photo, an ICAO-style
+   * 3:4 crop around it (face ≈ 55 % of the width) is degraded by the server, then enrolled.
+   */
+  async enrolChip(items: Array<{ handle: string; rel: string; mode: 'jpeg' | 'jp2' }>) {
+    const out: Array<{ handle: string; faceCount: number; ok: boolean; error?: string }> = [];
+    for (const it of items) {
+      try {
+        const enc = it.rel.split('/').map(encodeURIComponent).join('/');
+        const raw = await still(`/data/${enc}`);
+        const where = await client.request({ op: 'locate', image: raw }, raw.kind === 'rgba' ? [raw.rgba] : [raw.bytes]);
+        let crop = '';
+        if (where.box) {
+          const w = where.box.width / 0.55;
+          const h = (w * 4) / 3;
+          const cx = where.box.x + where.box.width / 2;
+          const cy = where.box.y + where.box.height / 2 - 0.04 * h;
+          crop = `?crop=${Math.round(cx - w / 2)},${Math.round(cy - h / 2)},${Math.round(w)},${Math.round(h)}`;
+        }
+        const image = await still(`/chip/${it.mode}/${enc}${crop}`);
+        const r = await client.request({ op: 'enrol', image, handle: it.handle }, image.kind === 'rgba' ? [image.rgba] : [image.bytes]);
+        out.push({ handle: it.handle, faceCount: r.faceCount, ok: r.ok });
+      } catch (e) {
+        out.push({ handle: it.handle, faceCount: 0, ok: false, error: String(e) });
+      }
+    }
+    return out;
+  },
   async score(pairs: Array<[string, string]>) {
     return (await client.request({ op: 'score', pairs })).scores;
   },
@@ -90,8 +118,14 @@ const harness = {
         if (out.report.score !== undefined) scores.push(out.report.score);
       }
       const passive = (await client.request({ op: 'passive' })).result;
-      const decision = await session.finish();
-      return { label: track.label, steps: session.steps, prompts, faceCounts, scores, passive, decision };
+      let decision = null;
+      let error: string | null = null;
+      try {
+        decision = await session.finish();
+      } catch (e) {
+        error = (e as { code?: string }).code ?? String(e);
+      }
+      return { label: track.label, steps: session.steps, prompts, faceCounts, scores, passive, decision, error };
     } finally {
       await session.end();
       track.stop();
