@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { channels, eventChannels, type ChannelName, type EventName } from './channels';
 import { diagnosticsChannelSpecs } from './diagnostics-contract';
+import { AccessKeyInput, FaceDecision, FaceReference, KeypadKey, Locale, ScreenState } from './session-state';
 
 export type { ChannelName, EventName };
 
@@ -54,6 +55,22 @@ interface ChannelSpec {
 export const contract = {
   appInfo: { channel: channels.appInfo, args: z.tuple([]), result: AppInfo },
   listDevices: { channel: channels.listDevices, args: z.tuple([]), result: DeviceList },
+  sessionState: { channel: channels.sessionState, args: z.tuple([]), result: ScreenState },
+  sessionStart: { channel: channels.sessionStart, args: z.tuple([]), result: z.void() },
+  sessionChooseLanguage: { channel: channels.sessionChooseLanguage, args: z.tuple([Locale]), result: z.void() },
+  sessionAcceptConsent: { channel: channels.sessionAcceptConsent, args: z.tuple([]), result: z.void() },
+  sessionKeypad: { channel: channels.sessionKeypad, args: z.tuple([KeypadKey]), result: z.void() },
+  sessionSubmitCode: { channel: channels.sessionSubmitCode, args: z.tuple([]), result: z.void() },
+  sessionSubmitAccessKey: { channel: channels.sessionSubmitAccessKey, args: z.tuple([AccessKeyInput]), result: z.void() },
+  /** The chip portrait for the face worker; only while the face screen is shown. */
+  sessionFaceReference: { channel: channels.sessionFaceReference, args: z.tuple([]), result: FaceReference },
+  sessionFaceDecision: { channel: channels.sessionFaceDecision, args: z.tuple([FaceDecision]), result: z.void() },
+  sessionRetry: { channel: channels.sessionRetry, args: z.tuple([]), result: z.void() },
+  sessionCancel: { channel: channels.sessionCancel, args: z.tuple([]), result: z.void() },
+  /** A touch anywhere: restarts the inactivity countdown. */
+  sessionActivity: { channel: channels.sessionActivity, args: z.tuple([]), result: z.void() },
+  /** The renderer lost (or regained) a device only it can see: the camera. */
+  sessionDeviceFault: { channel: channels.sessionDeviceFault, args: z.tuple([z.enum(['camera-lost', 'camera-ok'])]), result: z.void() },
   ...diagnosticsChannelSpecs,
 } as const satisfies { [K in ChannelName]: ChannelSpec & { channel: (typeof channels)[K] } };
 
@@ -64,6 +81,7 @@ export type ChannelResult<K extends ChannelName> = z.output<Contract[K]['result'
 /** Host → renderer notifications. */
 export const events = {
   devicesChanged: { channel: eventChannels.devicesChanged, payload: DeviceList },
+  sessionState: { channel: eventChannels.sessionState, payload: ScreenState },
 } as const satisfies { [K in EventName]: { channel: (typeof eventChannels)[K]; payload: z.ZodType } };
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]['payload']>;
 

@@ -73,6 +73,31 @@ export const KioskConfig = z
       })
       .strict()
       .prefault({}),
+    session: z
+      .object({
+        /** Per-screen inactivity and wait bounds (ms) of the citizen session; unset keys keep the machine's defaults. */
+        timeoutsMs: z
+          .object({
+            consent: z.number().int().min(1000),
+            binding: z.number().int().min(1000),
+            cardWait: z.number().int().min(1000),
+            cardRead: z.number().int().min(1000),
+            accessKey: z.number().int().min(1000),
+            face: z.number().int().min(1000),
+            submitting: z.number().int().min(1000),
+            result: z.number().int().min(1000),
+            outOfService: z.number().int().min(1000),
+          })
+          .strict()
+          .partial()
+          .default({}),
+        /** Face attempts before the citizen is referred to staff. */
+        maxFaceAttempts: z.number().int().min(1).max(10).default(3),
+        /** The visible countdown covers the last part of a screen's inactivity timeout. */
+        idleWarningMs: z.number().int().min(1000).max(60_000).default(15_000),
+      })
+      .strict()
+      .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict();

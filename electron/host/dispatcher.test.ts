@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { closedDiagnosticsHandlers } from './diagnostics/diagnostics-handlers';
 import { createDispatcher, HostError, type HostHandlers } from './dispatcher';
+import { unavailableSessionHandlers } from './kiosk/unavailable';
+import { closedDiagnosticsHandlers } from './diagnostics/diagnostics-handlers';
 
 const devices = { serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' };
 const info = { name: 'k', version: '1.0.0', shell: 'web' as const, platform: 'linux-x64', defaultLocale: 'en' as const };
 
 function handlers(overrides: Partial<HostHandlers> = {}): HostHandlers {
-  return { appInfo: async () => info, listDevices: async () => devices, ...closedDiagnosticsHandlers(), ...overrides };
+  return { appInfo: async () => info, listDevices: async () => devices, ...unavailableSessionHandlers(), ...closedDiagnosticsHandlers(), ...overrides };
 }
 
 describe('createDispatcher', () => {

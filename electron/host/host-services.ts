@@ -7,11 +7,15 @@ import type { DeviceList } from '../common/contract';
 import type { HostHandlers } from './dispatcher';
 import type { KioskConfig } from './config';
 import { listDevices } from '../../hardware/transport/enumerate';
+import type { KioskRuntime } from './kiosk/kiosk-runtime';
+import { unavailableSessionHandlers } from './kiosk/unavailable';
 import { createDiagnostics, type Diagnostics } from './diagnostics/diagnostics-handlers';
 
 export interface HostContext {
   config: KioskConfig;
   shell: 'electron' | 'web';
+  /** The citizen session (electron/host/kiosk); absent, the session channels answer `no-session`. */
+  session?: KioskRuntime;
   /** The technician's diagnostics (electron/host/diagnostics); absent, a gate over the configuration alone. */
   diagnostics?: Diagnostics;
 }
@@ -44,6 +48,7 @@ export function createHostHandlers(context: HostContext): HostHandlers {
       ...(await listDevices()),
       configuredReader: context.config.reader.uri,
     }),
+    ...(context.session?.handlers ?? unavailableSessionHandlers()),
     ...(context.diagnostics ?? createDiagnostics({ config: context.config })).handlers,
   };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type KioskConfig } from './config';
 import { createDispatcher } from './dispatcher';
 import { createHostHandlers } from './host-services';
+import { startKiosk } from './kiosk/start-kiosk';
 import { createLogger } from './logger';
 import { startWebHost } from './web-host';
 
@@ -40,11 +41,13 @@ async function main(): Promise<void> {
   });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger = createLogger(config.logLevel);
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web' }), (error, channel) =>
+  const kiosk = await startKiosk(config, logger);
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', session: kiosk.runtime }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
   const host = await startWebHost({ dispatch, rendererDir, logger, host: config.webHost.host, port: config.webHost.port });
+  kiosk.runtime.subscribe((state) => host.broadcast('sessionState', state));
 
   if (args.json) process.stdout.write(`${JSON.stringify({ url: host.url, origin: host.origin, port: host.port })}\n`);
   else process.stdout.write(`ID Upgrade Kiosk (web host) ready: ${host.url}\n`);
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
 
   const stop = async (): Promise<void> => {
     await host.close();
+    await kiosk.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

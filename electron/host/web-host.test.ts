@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { closedDiagnosticsHandlers } from './diagnostics/diagnostics-handlers';
 import { createDispatcher } from './dispatcher';
+import { unavailableSessionHandlers } from './kiosk/unavailable';
+import { closedDiagnosticsHandlers } from './diagnostics/diagnostics-handlers';
 import { createLogger } from './logger';
 import { authorizeBridgeUpgrade, BRIDGE_PROTOCOL, startWebHost, type WebHost } from './web-host';
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   const dispatch = createDispatcher({
     appInfo: async () => ({ name: 'k', version: '9.9.9', shell: 'web', platform: 'test', defaultLocale: 'en' }),
     listDevices: async () => ({ serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' }),
+    ...unavailableSessionHandlers(),
     ...closedDiagnosticsHandlers(),
   });
   host = await startWebHost({ dispatch, rendererDir, logger: createLogger('silent') });

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, DeviceList } from '../../../electron/common/contract';
 import { LanguageSwitch } from '../components/language-switch';
+import { fire, useHost } from '../host/host-context';
 
 export interface WelcomeScreenProps {
   info: AppInfo;
@@ -9,8 +10,9 @@ export interface WelcomeScreenProps {
 
 export function WelcomeScreen({ info, devices }: WelcomeScreenProps) {
   const { t } = useTranslation();
+  const host = useHost();
   return (
-    <main className="screen welcome" aria-labelledby="welcome-title">
+    <main className="screen welcome" aria-labelledby="welcome-title" data-screen="attract">
       <header className="screen-header">
         <div className="emblem" aria-hidden="true">ID</div>
         <LanguageSwitch />
@@ -24,6 +26,10 @@ export function WelcomeScreen({ info, devices }: WelcomeScreenProps) {
           <li><span className="step-number" aria-hidden="true">3</span>{t('welcome.steps.face')}</li>
         </ol>
         <p className="privacy-note">{t('welcome.privacy')}</p>
+        <button type="button" className="touch-button start-button" onClick={() => fire(host.sessionStart())}>
+          {t('welcome.start')}
+        </button>
+        <p className="muted">{t('welcome.startHint')}</p>
       </section>
       <footer className="status-bar" data-testid="status-bar">
         <span data-testid="app-version">{t('status.version', { version: info.version })}</span>

@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FaceDecision as ContractFaceDecision, FaceReference, ScreenState } from '../../../electron/common/session-state';
+import { DecisionError, approvedThreshold, matcherIdentity, type FaceDecision } from '../../face/decision';
+import { FaceClient } from '../../face/face-client';
+import type { StillImage } from '../../face/face-protocol';
+import { FaceSession } from '../../face/face-session';
+import { ScreenFrame } from '../components/screen-frame';
+import { fire, useHost } from '../host/host-context';
+
+type FaceState = Extract<ScreenState, { screen: 'face' }>;
+type Phase = 'starting' | 'running' | 'countdown' | 'deciding' | 'camera-error' | 'portrait-error' | 'matcher-error';
+
+/** Give up collecting frames after this long and decide on what there is. */
+const CAPTURE_LIMIT_MS = 45_000;
+const COUNTDOWN_S = 3;
+
+function stillImage(reference: FaceReference): StillImage {
+  const bytes = Uint8Array.from(atob(reference.data), (c) => c.charCodeAt(0));
+  return reference.format === 'rgba'
+    ? { kind: 'rgba', width: reference.width, height: reference.height, rgba: bytes.buffer }
+    : { kind: 'encoded', bytes: bytes.buffer };
+}
+
+/** Only the decision crosses to the host: matcher identity, score, threshold, liveness, frame count. */
+function toContract(decision: FaceDecision): ContractFaceDecision {
+  return {
+    matcher: { ...decision.matcher },
+    score: decision.score,
+    threshold: decision.threshold,
+    liveness: { ...decision.liveness },
+    capture: { frames: decision.capture.frames, camera: decision.capture.camera.slice(0, 200) },
+  };
+}
+
+/** Live preview, face guide, quality guidance and liveness prompts, countdown; the match runs in the face worker. */
+export function FaceScreen({ state }: { state: FaceState }) {
+  const { t } = useTranslation();
+  const host = useHost();
+  const video = useRef<HTMLVideoElement>(null);
+  const [phase, setPhase] = useState<Phase>('starting');
+  const [prompt, setPrompt] = useState<string | null>(null);
+  const [qualityOk, setQualityOk] = useState(false);
+  const [count, setCount] = useState(COUNTDOWN_S);
+
+  useEffect(() => {
+    let stopped = false;
+    let stream: MediaStream | undefined;
+    let client: FaceClient | undefined;
+    let session: FaceSession | undefined;
+    setPhase('starting');
+    setPrompt(null);
+
+    const run = async () => {
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+      } catch {
+        if (!stopped) {
+          setPhase('camera-error');
+          fire(host.sessionDeviceFault('camera-lost'));
+        }
+        return;
+      }
+      if (stopped) return;
+      const track = stream.getVideoTracks()[0]!;
+      track.addEventListener('ended', () => fire(host.sessionDeviceFault('camera-lost')));
+      const element = video.current!;
+      element.srcObject = stream;
+      await element.play().catch(() => undefined);
+
+      client = FaceClient.start();
+      await client.request({ op: 'init', modelsBase: new URL('./models/', window.location.href).href, delegate: 'auto' });
+      const { matcher: manifest } = await client.request({ op: 'info' });
+      // target_fmr only labels the local decision; the host attests the session policy's own value.
+      const policy = { target_fmr: 1e-4, matchers: state.matchers, liveness_required: state.livenessRequired };
+      try {
+        approvedThreshold(policy, manifest);
+      } catch {
+        setPhase('matcher-error');
+        return;
+      }
+      session = new FaceSession(client, { policy, manifest, camera: { label: track.label || 'camera' } });
+      try {
+        await session.setReference(stillImage(await host.sessionFaceReference()));
+      } catch {
+        setPhase('portrait-error');
+        return;
+      }
+      if (stopped) return;
+      setPhase('running');
+
+      const started = performance.now();
+      let readyAt: number | null = null;
+      while (!stopped) {
+        const bitmap = await createImageBitmap(element);
+        const outcome = await session.frame(bitmap, performance.now());
+        if (stopped) return;
+        setPrompt(outcome.prompt);
+        setQualityOk(outcome.report.quality.ok);
+        if (outcome.ready && readyAt === null) readyAt = performance.now();
+        if (readyAt !== null) {
+          const left = COUNTDOWN_S - Math.floor((performance.now() - readyAt) / 1000);
+          setPhase('countdown');
+          setCount(Math.max(0, left));
+          if (left <= 0) break;
+        }
+        if (performance.now() - started > CAPTURE_LIMIT_MS) break;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      if (stopped) return;
+      setPhase('deciding');
+      let decision: ContractFaceDecision;
+      try {
+        decision = toContract(await session.finish());
+      } catch (error) {
+        if (!(error instanceof DecisionError)) throw error;
+        // Too few good frames: an attempt that failed liveness, judged by the host like any other.
+        const entry = approvedThreshold(policy, manifest);
+        decision = {
+          matcher: matcherIdentity(manifest),
+          score: 0,
+          threshold: entry.threshold,
+          liveness: { method: 'challenge-blink-turn+planarity', result: 'not-live', score: 0 },
+          capture: { frames: 0, camera: (track.label || 'camera').slice(0, 200) },
+        };
+      }
+      await session.end();
+      fire(host.sessionFaceDecision(decision));
+    };
+
+    run().catch((error: unknown) => {
+      console.warn('face capture failed', error);
+      if (!stopped) setPhase('camera-error');
+    });
+    return () => {
+      stopped = true;
+      void session?.end().catch(() => undefined);
+      client?.terminate();
+      for (const track of stream?.getTracks() ?? []) track.stop();
+    };
+    // One capture per attempt of one session.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.session, state.attempt]);
+
+  const error = phase === 'camera-error' ? 'face.cameraError' : phase === 'portrait-error' ? 'face.portraitError' : phase === 'matcher-error' ? 'face.matcherNotApproved' : null;
+  const shown = error ?? (phase === 'starting' ? 'face.starting' : phase === 'deciding' ? 'face.challenge.done' : (prompt ?? 'face.guidance.holdStill'));
+  return (
+    <ScreenFrame name="face" title={t('face.title')} onCancel={() => fire(host.sessionCancel())}>
+      <p className="muted">{t('face.attempt', { attempt: state.attempt, max: state.maxAttempts })}</p>
+      {state.lastOutcome && <p className="error" role="alert">{t(`face.again.${state.lastOutcome}`)}</p>}
+      <div className={`camera-frame${qualityOk ? ' quality-ok' : ''}`}>
+        <video ref={video} className="camera-preview" muted playsInline aria-label={t('face.previewLabel')} />
+        <div className="face-guide" aria-hidden="true" />
+        {phase === 'countdown' && <div className="countdown" aria-hidden="true">{count}</div>}
+      </div>
+      <p className={`face-prompt${error ? ' error' : ''}`} role="status" aria-live="polite" data-testid="face-prompt">
+        {phase === 'countdown' ? t('face.countdown', { seconds: count }) : t(shown)}
+      </p>
+    </ScreenFrame>
+  );
+}
