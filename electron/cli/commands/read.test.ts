@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,34 @@ describe('kioskctl read', () => {
       expect(report.pa).toEqual({ result: 'not-checked' });
       expect(report.timings.wireTimeBoundMs).toBeGreaterThan(0);
       expect(new Uint8Array(await readFile(portraitFile))).toEqual(jpeg);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with --csca: passive authentication valid, with the DSC and CSCA fingerprints', async () => {
+    const { getTestPki } = await import('../../../fixtures/pki/test-pki');
+    const pki = await getTestPki();
+    const dir = await mkdtemp(join(tmpdir(), 'kioskctl-csca-'));
+    try {
+      await writeFile(join(dir, 'csca.der'), pki.csca.certificate);
+      const card = chip({ aa: 'rsa', documentSigner: { certificate: pki.dsc.certificate, privateKey: pki.dsc.privateKey } });
+      const cmd = createReadCommand({ openReader: async () => ({ transceiver: inMemoryTransceiver(card), close: async () => undefined }), now: () => pki.at });
+      const h = harness();
+      const code = await cmd.run(['--reader', 'sim:', '--mrz', MRZ, '--csca', dir, '--aa-challenge', '0102030405060708', '--json'], h.io);
+      const report = JSON.parse(h.out[0]!);
+      expect(report.pa).toMatchObject({ result: 'valid' });
+      expect(report.pa.csca_sha256).toBe(createHash('sha256').update(pki.csca.certificate).digest('base64url'));
+      expect(code).toBe(ExitCode.ok);
+
+      // The same document against an empty trust store: not genuine.
+      const empty = await mkdtemp(join(tmpdir(), 'kioskctl-csca-empty-'));
+      const h2 = harness();
+      const card2 = chip({ documentSigner: { certificate: pki.dsc.certificate, privateKey: pki.dsc.privateKey } });
+      const cmd2 = createReadCommand({ openReader: async () => ({ transceiver: inMemoryTransceiver(card2), close: async () => undefined }), now: () => pki.at });
+      expect(await cmd2.run(['--reader', 'sim:', '--mrz', MRZ, '--csca', empty, '--json'], h2.io)).toBe(ExitCode.notGenuine);
+      expect(JSON.parse(h2.out[0]!).pa.reasons).toContain('unknown-csca');
+      await rm(empty, { recursive: true, force: true });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
