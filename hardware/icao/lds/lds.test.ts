@@ -191,6 +191,24 @@ describe('DG2', () => {
     }
   });
 
+  it('decodes or refuses (typed) mutated JPEG and JPEG 2000, and keeps working afterwards', async () => {
+    const pixels = await decodePortrait(FACE);
+    const j2k = await encodeJpeg2000(pixels, { compressionRatio: 12, container: 'jp2' });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(FACE, j2k), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.nat(), async (image, at, x, cut) => {
+        const bytes = image.slice(0, image.length - (cut % 2 === 0 ? 0 : cut % image.length));
+        if (bytes.length > 0) bytes[at % bytes.length] = (bytes[at % bytes.length] ?? 0) ^ x;
+        try {
+          await decodePortrait(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(LdsError);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect((await decodePortrait(j2k)).width).toBe(150);
+  });
+
   it('refuses broken images with typed errors', async () => {
     await expect(decodePortrait(Uint8Array.of(1, 2, 3))).rejects.toBeInstanceOf(LdsError);
     await expect(decodePortrait(FACE.slice(0, 200))).rejects.toBeInstanceOf(LdsError);

@@ -92,6 +92,16 @@ describe('passive authentication', () => {
     expect(r.csca_sha256).toBeNull();
   });
 
+  it("rejects a DSC under a forger's CSCA that copies the trusted CSCA's name", async () => {
+    expect((await verifyPassiveAuthentication(input({ sod: sign(dataGroups, pki.dscImpostor) }))).reasons).toEqual(['unknown-csca']);
+    // Without key identifiers to tell them apart, the name matches and the signature does not.
+    const { readCertificate } = await import('./certificate');
+    const dsc = readCertificate(pki.dscImpostor.certificate);
+    const { authorityKeyIdentifier: _aki, ...withoutAki } = dsc;
+    expect(trust.candidateIssuers(withoutAki)).toHaveLength(1);
+    expect(withoutAki.isSignedBy(trust.candidateIssuers(withoutAki)[0]!)).toBe(false);
+  });
+
   it('rejects an expired DSC, a revoked DSC and an expired CSCA', async () => {
     expect((await verifyPassiveAuthentication(input({ sod: sign(dataGroups, pki.dscExpired) }))).reasons).toEqual(['dsc-expired']);
     expect((await verifyPassiveAuthentication(input({ sod: sign(dataGroups, pki.dscRevoked) }))).reasons).toEqual(['dsc-revoked']);
