@@ -21,7 +21,8 @@ commands:
   revoke-terminal <terminal_id>         revoke: every later call from it is 403 terminal-revoked
   import-csca <file>...                 add CSCA certificates (DER or PEM) to the trust folder
   import-crl <file>...                  add CRLs to the trust folder
-  list-upgrades                         final answers per session and jti, with counts
+  list-upgrades [--by-session]          final answers per session and jti, with counts
+                                        (--by-session: upgraded and refused counts per session)
   set-faults --url <authority url> [--unavailable <retry-after s> | --available]
       [--latency-ms <n>] [--upgrade-processing-ms <n>]
                                         switch fault injection of a running server started
@@ -65,6 +66,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       'cn-id-number': { type: 'string' },
       'cn-name': { type: 'string' },
       url: { type: 'string' },
+      'by-session': { type: 'boolean' },
       unavailable: { type: 'string' },
       available: { type: 'boolean' },
       'latency-ms': { type: 'string' },
@@ -140,7 +142,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
         return 0;
       }
       case 'list-upgrades':
-        for (const u of store.listUpgrades()) io.out(JSON.stringify(u));
+        for (const u of values['by-session'] ? store.upgradesBySession() : store.listUpgrades()) io.out(JSON.stringify(u));
         return 0;
       default:
         throw new AdminUsageError(`unknown command ${command}`);

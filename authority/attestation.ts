@@ -5,7 +5,8 @@ const rfc3339 = z.iso.datetime({ offset: true });
 const text = z.string();
 
 /** The attestation payload: exactly these member names with these JSON types (authority-protocol.md §3). */
-export const IcaoDocSchema = z.strictObject({
+export const IcaoDocSchema = z
+  .strictObject({
   kind: z.literal('icao9303'),
   dg1: b64u,
   sod: b64u,
@@ -14,7 +15,12 @@ export const IcaoDocSchema = z.strictObject({
   dg2_hash: b64u,
   pa: z.strictObject({ result: text, dsc_sha256: b64u, csca_sha256: b64u, crl_checked_at: rfc3339.nullable() }),
   chip_auth: z.strictObject({ method: text, result: text, aa_signature: b64u.optional() }),
-});
+  })
+  // aa_signature is present for AA and only for AA (authority-protocol.md §3).
+  .refine((d) => (d.chip_auth.method === 'AA') === (d.chip_auth.aa_signature !== undefined), {
+    message: 'aa_signature is required for AA and absent otherwise',
+    path: ['chip_auth', 'aa_signature'],
+  });
 
 export const ResidentDocSchema = z.strictObject({
   kind: z.literal('cn-resident-id'),

@@ -233,6 +233,8 @@ describe('POST /v1/upgrades', () => {
     const p2 = attestationPayload(t.terminal, s2, icaoDoc(s2));
     expectProblem(await t.terminal.submit(await t.terminal.signAttestation({ ...p2, extra: 1 })), 'bad-request');
     expectProblem(await t.terminal.submit(await t.terminal.signAttestation({ ...p2, iat: String(p2.iat) })), 'bad-request');
+    const { aa_signature: _aa, ...noSignature } = (p2.doc as ReturnType<typeof icaoDoc>).chip_auth;
+    expectProblem(await t.terminal.submit(await t.terminal.signAttestation({ ...p2, doc: { ...p2.doc, chip_auth: noSignature } })), 'bad-request');
     const { sw: _sw, ...missing } = p2;
     expectProblem(await t.terminal.submit(await t.terminal.signAttestation(missing)), 'bad-request');
     const dupText = JSON.stringify(p2).replace('"nonce":', `"nonce":"x","nonce":`);

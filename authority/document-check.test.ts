@@ -34,6 +34,8 @@ describe('createDocumentCheck (step 5 logic around the verifiers)', () => {
     await expect(check.check({ ...doc, chip_auth: { ...ca, method: 'CA' } }, ctx)).rejects.toThrow(/without DG14/);
     await expect(check.check({ ...doc, chip_auth: { ...ca, method: 'PACE-CAM' } }, ctx)).rejects.toThrow(/without DG14/);
     await expect(check.check({ ...doc, chip_auth: { ...ca, method: 'BAC' } }, ctx)).rejects.toThrow(/not AA, CA or PACE-CAM/);
+    const withDg14 = icaoDoc(session, { dg14: new Uint8Array([0x6e, 0x00]) }) as IcaoDoc;
+    await expect(check.check({ ...withDg14, chip_auth: { ...ca, method: 'CA' } }, ctx)).resolves.toMatchObject({ kind: 'icao9303' });
   });
 
   it('cn-resident-id: known SAM, SAM method, a text block that decodes', async () => {

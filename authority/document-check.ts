@@ -109,7 +109,6 @@ export function createDocumentCheck(ports: {
       }
     } else if (chip.method === 'CA' || chip.method === 'PACE-CAM') {
       // The chip proved its DG14 key to the kiosk; the authority can only insist that DG14 is signed.
-      if (chip.aa_signature !== undefined) throw new DocumentInvalid('aa_signature is for AA only');
       if (doc.dg14 === undefined) throw new DocumentInvalid(`${chip.method} without DG14`);
     } else {
       throw new DocumentInvalid(`chip_auth.method ${JSON.stringify(chip.method)} is not AA, CA or PACE-CAM`);

@@ -261,6 +261,16 @@ export class AuthorityStore {
     })();
   }
 
+  /** Per session: how many upgrades were recorded and how many refusals (should be 0 or 1 upgrades). */
+  upgradesBySession(): { session_id: string; upgraded: number; refused: number }[] {
+    return this.db
+      .prepare(
+        `SELECT session_id, SUM(outcome = 'upgraded') AS upgraded, SUM(outcome != 'upgraded') AS refused
+         FROM upgrades GROUP BY session_id ORDER BY MIN(decided_at)`,
+      )
+      .all() as never;
+  }
+
   /** Upgrades per session and jti (the admin CLI's "recorded exactly once" view). */
   listUpgrades(): { session_id: string; jti: string; outcome: string; status: number; count: number; decided_at: number }[] {
     return this.db

@@ -106,6 +106,8 @@ export interface DocOptions {
   /** Sign the challenge with this key instead of the chip's. */
   aaSignWith?: KeyObject;
   tamperDg1?: boolean;
+  /** Include this EF.DG14 (bound by the SOD). */
+  dg14?: Uint8Array;
 }
 
 /** An icao9303 `doc` member whose SOD (fake) binds its data groups; AA over the session challenge. */
@@ -114,7 +116,9 @@ export function icaoDoc(session: SessionAnswer, o: DocOptions = {}) {
   const dg1 = encodeDataGroup1(o.mrz ?? HOLDER_MRZ);
   const dg15 = fakeDg15(chipKey);
   const dg2Hash = sha256(new TextEncoder().encode('portrait bytes stay on the kiosk'));
-  const sod = fakeSod({ 1: dg1, 15: dg15 }, dg2Hash);
+  const signed: Record<number, Uint8Array> = { 1: dg1, 15: dg15 };
+  if (o.dg14) signed[14] = o.dg14;
+  const sod = fakeSod(signed, dg2Hash);
   const shown = o.tamperDg1 ? encodeDataGroup1((o.mrz ?? HOLDER_MRZ).replace('ANNA', 'ANNE')) : dg1;
   const b = (x: Uint8Array) => Buffer.from(x).toString('base64url');
   const sodJson = JSON.parse(Buffer.from(sod).toString()) as { dsc_sha256: string; csca_sha256: string };
@@ -122,6 +126,7 @@ export function icaoDoc(session: SessionAnswer, o: DocOptions = {}) {
     kind: 'icao9303' as const,
     dg1: b(shown),
     sod: b(sod),
+    ...(o.dg14 ? { dg14: b(o.dg14) } : {}),
     dg15: b(dg15),
     dg2_hash: b(dg2Hash),
     pa: { result: 'valid', dsc_sha256: sodJson.dsc_sha256, csca_sha256: sodJson.csca_sha256, crl_checked_at: null },
