@@ -11,6 +11,7 @@ import {
 import {
   BindResponse,
   CscaList,
+  KeysResponse,
   OpenedSession,
   ReceiptPayload,
   SessionStatus,
@@ -216,6 +217,35 @@ export class AuthorityClient {
    * One `POST /v1/upgrades` attempt (§3). The receipt counts only if its signature verifies with
    * the authority's key by the protocol's rules and its `jti` is ours.
    */
+  /**
+   * `GET /v1/keys` (no auth): the authority's current keys, used when a receipt names a kid we do
+   * not know (key rotation). The answer must be for the authority we enrolled with.
+   */
+  async refreshAuthorityKeys(): Promise<{ keys: JWK[] }> {
+    const answer = await this.json(KeysResponse, 'GET', '/v1/keys', { signed: false });
+    if (answer.authority_id !== this.identity.authorityId) {
+      throw new AuthorityResponseError(`/v1/keys is for ${answer.authority_id}, we are enrolled with ${this.identity.authorityId}`);
+    }
+    const jwks = { keys: answer.keys as JWK[] };
+    this.options.identity = { ...this.identity, authorityJwks: jwks };
+    this.options.cache?.put('authority-keys', jwks);
+    return jwks;
+  }
+
+  private async verifyReceipt(text: string): Promise<Record<string, unknown>> {
+    try {
+      return (await verifyProtocolJws(text, this.identity.authorityJwks.keys, 'upgrade-receipt+jwt')).payload;
+    } catch (error) {
+      if (!(error instanceof SignatureRejectedError) || !/is not a key of the signer/.test(error.message)) throw error;
+      try {
+        await this.refreshAuthorityKeys();
+      } catch {
+        throw error;
+      }
+      return (await verifyProtocolJws(text, this.identity.authorityJwks.keys, 'upgrade-receipt+jwt')).payload;
+    }
+  }
+
   async submitUpgrade(attestation: string, jti: string, expectedSessionId: string): Promise<SubmitOutcome> {
     let answer: HttpAnswer;
     try {
@@ -230,7 +260,7 @@ export class AuthorityClient {
     }
     if (answer.status === 200 || answer.status === 201) {
       try {
-        const { payload } = await verifyProtocolJws(answer.text, this.identity.authorityJwks.keys, 'upgrade-receipt+jwt');
+        const payload = await this.verifyReceipt(answer.text);
         const receipt = ReceiptPayload.safeParse(payload);
         if (!receipt.success) return { kind: 'retry', reason: `receipt-rejected: shape: ${receipt.error.message}` };
         if (receipt.data.jti !== jti) return { kind: 'retry', reason: `receipt-rejected: receipt is for jti ${receipt.data.jti}` };

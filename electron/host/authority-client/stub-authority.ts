@@ -57,7 +57,7 @@ const problem = (reply: FastifyReply, status: number, code: string, extra: Recor
 
 export async function startStubAuthority(options: StubAuthorityOptions = {}) {
   const authorityId = options.authorityId ?? 'stub-authority';
-  const signer = await FileTerminalKey.fromKeyObject(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+  let signer = await FileTerminalKey.fromKeyObject(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
   const enrollmentTokens = new Set<string>();
   const terminals = new Map<string, { jwk: JWK; kid: string; name: string; revoked: boolean }>();
   const sessions = new Map<string, StubSession>();
@@ -301,7 +301,13 @@ export async function startStubAuthority(options: StubAuthorityOptions = {}) {
   return {
     url: address,
     authorityId,
-    signer,
+    get signer() {
+      return signer;
+    },
+    /** Key rotation: receipts are signed with a new key, which GET /v1/keys then lists. */
+    async rotateSigner(): Promise<void> {
+      signer = await FileTerminalKey.fromKeyObject(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    },
     sessions,
     counters,
     terminals,

@@ -132,6 +132,13 @@ describe('outbox ↔ authority conformance', () => {
     expect(stub.counters.accepted.get(queued.jti)).toBe(1);
   });
 
+  it('follows an authority key rotation: a receipt under a new kid is verified after GET /v1/keys', async () => {
+    await stub.rotateSigner();
+    const { queued } = await queueOne();
+    expect(await kiosk.outbox.attempt(queued.jti)).toBe('delivered');
+    expect(kiosk.client.identity.authorityJwks.keys.map((k) => k.x)).toEqual([stub.signer.publicJwk.x]);
+  });
+
   it('expires an entry past submit_by without sending it', async () => {
     const session = stub.createBoundSession(terminalId, 60);
     const queued = await kiosk.queue(session);

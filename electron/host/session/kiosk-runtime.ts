@@ -51,7 +51,10 @@ export async function openKioskRuntime(options: OpenRuntimeOptions): Promise<Kio
     const { key } = await FileTerminalKey.loadOrCreate(files.terminalKey);
     const audit = new AuditLog(store, key, loadOrCreatePseudonymSecret(files.pseudonymSecret), options.now);
     const cache = new ConfigCache(store);
-    const identity = readIdentity(store);
+    const enrolled = readIdentity(store);
+    // Keys learnt after a rotation (GET /v1/keys) are kept in the cache, next to the enrolled ones.
+    const rotated = cache.get<{ keys: import('jose').JWK[] }>('authority-keys')?.value.keys ?? [];
+    const identity = enrolled && { ...enrolled, authorityJwks: { keys: [...rotated, ...enrolled.authorityJwks.keys] } };
     let client: AuthorityClient | undefined;
     let outbox: Outbox | undefined;
     let recorder: DecisionRecorder | undefined;
