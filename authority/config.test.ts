@@ -39,7 +39,9 @@ describe('authority config', () => {
 
   it('takes the calibrated matcher from matcher-policy.json in place of the placeholder', () => {
     const file = join(dir, 'matcher-policy.json');
-    writeFileSync(file, JSON.stringify({ name: 'faceplugin-fr', version: '112', model_sha256: 'ab'.repeat(32), threshold: 0.41, target_fmr: 1e-4 }));
+    // As scripts/face-eval/eval.ts writes it: b64u hash and a calibration record the authority ignores.
+    const sha = Buffer.from('ab'.repeat(32), 'hex').toString('base64url');
+    writeFileSync(file, JSON.stringify({ name: 'faceplugin-fr', version: '112', model_sha256: sha, threshold: 0.41, target_fmr: 1e-4, calibration: { runs: [] } }));
     const c = parseAuthorityConfig({ ...minimal, policy: { policy_version: 'p1', matcher_policy_file: 'matcher-policy.json', matchers: [placeholder] } }, dir);
     expect(c.policy.matchers).toEqual([{ name: 'faceplugin-fr', version: '112', model_sha256: Buffer.from('ab'.repeat(32), 'hex').toString('base64url'), threshold: 0.41 }]);
   });
