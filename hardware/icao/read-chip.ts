@@ -184,6 +184,7 @@ export async function readChip(transceiver: ApduTransceiver, options: ReadChipOp
   };
 
   // Chip Authentication first, so the remaining files travel under its stronger keys.
+  let caConfirmedAfter: number | undefined;
   if (options.chipAuthentication) {
     await readIfPresent('DG14');
     const dg14 = files.DG14;
@@ -193,13 +194,17 @@ export async function readChip(transceiver: ApduTransceiver, options: ReadChipOp
       const hasCa = parseSecurityInfos(dg14).some((i) => i.kind === 'ChipAuthenticationInfo');
       if (hasCa) {
         await performChipAuthentication(channel, dg14, random);
-        // Implicit authentication: the next protected response must verify under the new keys.
-        await selectFile(channel, 0x011e, 'EF.COM');
-        chipAuthSteps.push({ method: 'CA', result: 'valid' });
+        caConfirmedAfter = channel.stats.apdus;
       }
     }
   }
   for (const name of wanted) await readIfPresent(name);
+  if (caConfirmedAfter !== undefined) {
+    // ICAO 9303-11 §6.2: CA authenticates implicitly — a protected response must verify under the
+    // new keys. A file read after CA already did; otherwise ask for one.
+    if (channel.stats.apdus === caConfirmedAfter) await selectFile(channel, 0x011e, 'EF.COM');
+    chipAuthSteps.unshift({ method: 'CA', result: 'valid' });
+  }
 
   if (options.chipAuthentication && options.aaChallenge && files.DG15) {
     if (options.aaChallenge.length !== 8) throw new IcaoError('bad-argument', 'the AA challenge is 8 bytes');
