@@ -22,6 +22,8 @@ export type FaceRequest =
   /** Makes a handle the session's reference (chip portrait). */
   | { op: 'setReference'; handle: string }
   | { op: 'frame'; frame: ImageBitmap | { width: number; height: number; rgba: ArrayBuffer }; timestampMs: number; embed: boolean }
+  /** Timing of the per-frame stages on one frame (benchmark). */
+  | { op: 'bench'; frame: { width: number; height: number; rgba: ArrayBuffer }; iterations: number }
   /** The passive presentation-attack check over the frames seen since the last endSession. */
   | { op: 'passive' }
   | { op: 'endSession' };
@@ -48,6 +50,7 @@ export type FaceResponse =
   | { op: 'setReference'; ok: boolean }
   | { op: 'frame'; report: FrameReport }
   | { op: 'passive'; result: PassiveResult }
+  | { op: 'bench'; landmarksMs: number[]; alignEmbedMs: number[]; faces: number }
   | { op: 'endSession' };
 
 export type FaceWorkerMessage = { id: number; request: FaceRequest };

@@ -180,6 +180,30 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
       image.data.fill(0);
       return { op: 'frame', report };
     }
+    case 'bench': {
+      const e = need();
+      const image: RgbaImage = { width: req.frame.width, height: req.frame.height, data: new Uint8ClampedArray(req.frame.rgba) };
+      const landmarksMs: number[] = [];
+      const alignEmbedMs: number[] = [];
+      let faces = 0;
+      let ts = 0;
+      for (let i = 0; i < req.iterations; i++) {
+        const t0 = performance.now();
+        const found = await e.detectVideo(image, (ts += 33));
+        const t1 = performance.now();
+        landmarksMs.push(t1 - t0);
+        faces = found.length;
+        const face = found[0];
+        if (face) {
+          const t2 = performance.now();
+          const emb = await e.embed(e.align(image, face));
+          alignEmbedMs.push(performance.now() - t2);
+          wipe(emb);
+        }
+      }
+      image.data.fill(0);
+      return { op: 'bench', landmarksMs, alignEmbedMs, faces };
+    }
     case 'passive':
       return { op: 'passive', result: passiveCheck({ ...evidence, motion: evidence.motion.slice(1) }) };
     case 'endSession': {

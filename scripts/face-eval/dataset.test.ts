@@ -23,6 +23,9 @@ describe('parseLfwPairs', () => {
     expect(p[1]).toEqual({ a: 'Abe/Abe_0001.jpg', b: 'Bea/Bea_0003.jpg', same: false, fold: 0 });
     expect(p[3]!.fold).toBe(1);
   });
+  it('maps to the index layout Name/1.jpg on request', () => {
+    expect(parseLfwPairs('1\t1\nAaron\t1\t12\nAbe\t1\tBea\t3\n', 'index')[0]).toEqual({ a: 'Aaron/1.jpg', b: 'Aaron/12.jpg', same: true, fold: 0 });
+  });
   it('rejects a malformed file with a typed error', () => {
     expect(() => parseLfwPairs('x\n')).toThrow(PairsFileError);
     expect(() => parseLfwPairs('1\t1\nA\t1\t2\n')).toThrow(/expected/);

@@ -1,5 +1,5 @@
 /** Image folders `<identity>/<n>.jpg` and LFW pairs.txt, read in place. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Identity {
@@ -10,7 +10,7 @@ export interface Identity {
 
 const IMAGE = /\.(jpe?g|png)$/i;
 
-export function listIdentities(folder: string, maxPerIdentity = Infinity): Identity[] {
+export function listIdentities(folder: string, maxPerIdentity = Infinity, minPerIdentity = 1, maxIdentities = Infinity): Identity[] {
   return readdirSync(folder)
     .filter((d) => statSync(join(folder, d)).isDirectory())
     .sort()
@@ -22,7 +22,8 @@ export function listIdentities(folder: string, maxPerIdentity = Infinity): Ident
         .slice(0, maxPerIdentity)
         .map((f) => `${name}/${f}`),
     }))
-    .filter((i) => i.files.length > 0);
+    .filter((i) => i.files.length >= Math.max(1, minPerIdentity))
+    .slice(0, maxIdentities);
 }
 
 export interface Pair {
@@ -50,10 +51,12 @@ export class PairsFileError extends Error {
   }
 }
 
-const lfwFile = (name: string, n: string) => `${name}/${name}_${n.padStart(4, '0')}.jpg`;
+/** `lfw`: the original `Name/Name_0001.jpg`; `index`: `Name/1.jpg` (as in /work/shared/data/faces-large). */
+export type LfwNaming = 'lfw' | 'index';
 
 /** LFW View 2 pairs.txt: header `folds n`, then per fold n matched (`name i j`) and n mismatched (`a i b j`) lines. */
-export function parseLfwPairs(text: string): Pair[] {
+export function parseLfwPairs(text: string, naming: LfwNaming = 'lfw'): Pair[] {
+  const lfwFile = (name: string, n: string) => (naming === 'lfw' ? `${name}/${name}_${n.padStart(4, '0')}.jpg` : `${name}/${Number(n)}.jpg`);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = (lines[0] ?? '').trim().split(/\s+/).map(Number);
   const [folds, n] = header;
@@ -68,6 +71,9 @@ export function parseLfwPairs(text: string): Pair[] {
   });
 }
 
-export function readLfwPairs(path: string): Pair[] {
-  return parseLfwPairs(readFileSync(path, 'utf8'));
+/** Reads pairs.txt; the file naming is whichever of the two layouts exists under `folder`. */
+export function readLfwPairs(path: string, folder: string): Pair[] {
+  const text = readFileSync(path, 'utf8');
+  const first = parseLfwPairs(text, 'lfw')[0];
+  return parseLfwPairs(text, first && existsSync(join(folder, first.a)) ? 'lfw' : 'index');
 }

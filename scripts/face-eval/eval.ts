@@ -1,6 +1,7 @@
 /**
  * npm run eval:face -- [<folder of <identity>/<n>.jpg>] [--out <dir>] [--pairs <LFW pairs.txt>]
- *                      [--max-per-identity N] [--write-policy]
+ *                      [--max-per-identity N] [--min-per-identity N] [--max-identities N]
+ *                      [--runs none,chip-jpeg,chip-jp2] [--write-policy]
  *
  * Runs the renderer's real face pipeline in headless Chromium three times: photos as they are,
  * and with the reference degraded to a chip portrait (JPEG, JPEG 2000). Prints FNMR at FMR 1e-2,
@@ -30,6 +31,8 @@ const bool = (name: string) => {
 const out = resolve(flag('--out') ?? join(PROJECT_ROOT, 'build', 'face-eval'));
 const pairsFile = flag('--pairs');
 const maxPer = flag('--max-per-identity');
+const minPer = flag('--min-per-identity');
+const maxIds = flag('--max-identities');
 const runsArg = flag('--runs');
 const writePolicy = bool('--write-policy');
 const folder = resolve(args[0] ?? '/work/shared/data/faces');
@@ -42,7 +45,7 @@ const results: EvalResult[] = [];
 const curves: Array<{ label: string; genuine: number[]; impostor: number[] }> = [];
 try {
   for (const degrade of runs) {
-    const r = await evaluate({ folder, degrade, pairsFile, maxPerIdentity: maxPer ? Number(maxPer) : undefined, log: (l) => console.error(`[${degrade}] ${l}`) }, h);
+    const r = await evaluate({ folder, degrade, pairsFile, maxPerIdentity: maxPer ? Number(maxPer) : undefined, minPerIdentity: minPer ? Number(minPer) : undefined, maxIdentities: maxIds ? Number(maxIds) : undefined, log: (l) => console.error(`[${degrade}] ${l}`) }, h);
     writeFileSync(join(out, `scores-${degrade}.csv`), toCsv(r.scored));
     curves.push({ label: `${degrade} (EER ${(r.run.eer * 100).toFixed(2)} %)`, genuine: r.scored.filter((p) => p.same).map((p) => p.score), impostor: r.scored.filter((p) => !p.same).map((p) => p.score) });
     const { scored: _scored, ...rest } = r;
@@ -62,7 +65,7 @@ try {
 writeFileSync(join(out, 'report.json'), JSON.stringify({ folder, results }, null, 2) + '\n');
 console.log(`\nreport: ${join(out, 'report.json')}\nROC: ${join(out, 'roc.png')}`);
 
-if (writePolicy) {
+if (writePolicy && !pairsFile) {
   const thresholds = results.map((r) => r.run.operating_points.find((p) => p.target_fmr === 1e-4)!.threshold);
   const first = results[0]!;
   const policy = {

@@ -31,6 +31,8 @@ export interface EvalOptions {
   degrade: Degrade;
   pairsFile?: string;
   maxPerIdentity?: number;
+  minPerIdentity?: number;
+  maxIdentities?: number;
   /** Write `a,b,same,score` rows here (paths relative to the folder). */
   scoresCsv?: string;
   rocPng?: string;
@@ -138,8 +140,7 @@ export interface EvalResult {
 
 export async function evaluate(opts: EvalOptions, session?: HarnessSession): Promise<EvalResult & { scored: ScoredPair[] }> {
   const log = opts.log ?? (() => {});
-  const ids = listIdentities(opts.folder, opts.maxPerIdentity ?? Infinity);
-  const pairs = opts.pairsFile ? readLfwPairs(opts.pairsFile) : allPairs(ids);
+  const pairs = opts.pairsFile ? readLfwPairs(opts.pairsFile, opts.folder) : allPairs(listIdentities(opts.folder, opts.maxPerIdentity ?? Infinity, opts.minPerIdentity ?? 1, opts.maxIdentities ?? Infinity));
   const h = session ?? (await openHarness({ dataRoot: opts.folder }));
   try {
     const t0 = Date.now();

@@ -131,6 +131,34 @@ const harness = {
       track.stop();
     }
   },
+  /**
+   * Benchmark: the photo framed into 640×480; per-frame landmark and align+embed timings in the
+   * worker; then `sessions` capture sessions of `frames` frames each, timing FaceSession.finish()
+   * (the work between the challenge's last frame and the decision).
+   */
+  async bench(opts: { url: string; iterations: number; sessions: number; frames: number; policy: FacePolicy }) {
+    const img = await createImageBitmap(await (await fetch(opts.url)).blob());
+    const canvas = new OffscreenCanvas(640, 480);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const s = Math.min(640 / img.width, 480 / img.height) * 1.6;
+    ctx.fillStyle = '#707070';
+    ctx.fillRect(0, 0, 640, 480);
+    ctx.drawImage(img, (640 - img.width * s) / 2, 240 - img.height * s * 0.25, img.width * s, img.height * s);
+    const frame = () => ctx.getImageData(0, 0, 640, 480);
+    const d = frame();
+    const timings = await client.request({ op: 'bench', frame: { width: 640, height: 480, rgba: d.data.buffer }, iterations: opts.iterations }, [d.data.buffer]);
+    const decisionMs: number[] = [];
+    for (let k = 0; k < opts.sessions; k++) {
+      const session = new FaceSession(client, { policy: opts.policy, manifest: DEFAULT_MATCHER, camera: { label: 'bench camera' }, cameraPolicy: { allow: [], deny: [] } });
+      await session.setReference(await still(opts.url));
+      for (let i = 0; i < opts.frames; i++) await session.frame(await createImageBitmap(canvas), i * 33);
+      const t0 = performance.now();
+      await session.finish();
+      decisionMs.push(performance.now() - t0);
+      await session.end();
+    }
+    return { landmarksMs: timings.landmarksMs, alignEmbedMs: timings.alignEmbedMs, faces: timings.faces, decisionMs };
+  },
   /** Reads `count` frames from the (fake) camera and runs each through the worker. */
   async camera(count: number, embed: boolean): Promise<CameraRun> {
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
