@@ -12,6 +12,8 @@ export interface CcidLinkEvents {
   /** NotifySlotChange bmSlotICCState. */
   notify: [slotState: number];
   unplugged: [error: DeviceUnpluggedError];
+  /** The transport found the device again after an unplug. */
+  reconnected: [];
 }
 
 /**
@@ -68,6 +70,7 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
       transport.on('reconnected', () => {
         this.#unplugged = undefined;
         this.#parser.reset();
+        this.emit('reconnected');
       }),
     ];
   }

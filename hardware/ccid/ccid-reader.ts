@@ -22,6 +22,8 @@ export interface CardReaderEvents {
   'card-inserted': [];
   'card-removed': [];
   unplugged: [error: DeviceUnpluggedError];
+  /** A serial reader with a reconnect policy is back; the card must be powered on again. */
+  reconnected: [];
 }
 
 /** What the kiosk needs from any contact/contactless smart-card reader. */
@@ -75,13 +77,25 @@ export class CcidReader extends TypedEmitter<CardReaderEvents> implements CardRe
       this.#stopPolling();
       this.emit('unplugged', error);
     });
-    const poll = options.pollIntervalMs ?? 250;
-    if (poll > 0) {
-      this.#pollTimer = setInterval(() => {
-        if (this.#busy === 0 && !this.#failure) this.cardPresent().catch(() => undefined);
-      }, poll);
-      this.#pollTimer.unref();
-    }
+    link.on('reconnected', () => {
+      if (!(this.#failure instanceof DeviceUnpluggedError)) return;
+      this.#failure = undefined;
+      this.#present = undefined;
+      this.#startPolling();
+      this.emit('reconnected');
+    });
+    this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.#startPolling();
+  }
+
+  readonly #pollIntervalMs: number;
+
+  #startPolling(): void {
+    if (this.#pollIntervalMs <= 0 || this.#pollTimer) return;
+    this.#pollTimer = setInterval(() => {
+      if (this.#busy === 0 && !this.#failure) this.cardPresent().catch(() => undefined);
+    }, this.#pollIntervalMs);
+    this.#pollTimer.unref();
   }
 
   async powerOn(): Promise<Atr> {

@@ -148,3 +148,28 @@ describe('CCID over serial, end to end on a real pty', () => {
     await expect(openCcidSerialReader({ path: '/dev/does-not-exist-ccid' })).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('CCID over serial, reconnect', () => {
+  it('comes back after the reader is re-plugged at the same path', async () => {
+    const { randomUUID } = await import('node:crypto');
+    const link = `/tmp/kiosk-ccid-${randomUUID()}`;
+    let sim = await CcidSerialSimulator.start({ card: new TestCard(), hostLink: link });
+    cleanup.push(() => sim.close());
+    const reader = await openCcidSerialReader({
+      path: link,
+      pollIntervalMs: 0,
+      responseTimeoutMs: 1000,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 100 },
+    });
+    cleanup.push(() => reader.close());
+    await selected(reader);
+    const unplugged = new Promise<void>((resolve) => reader.once('unplugged', () => resolve()));
+    await sim.unplug();
+    await unplugged;
+    await expect(reader.powerOn()).rejects.toMatchObject({ code: 'unplugged' });
+    const reconnected = new Promise<void>((resolve) => reader.once('reconnected', resolve));
+    sim = await CcidSerialSimulator.start({ card: new TestCard(), hostLink: link });
+    await reconnected;
+    await selected(reader);
+  });
+});

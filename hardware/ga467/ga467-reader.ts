@@ -57,6 +57,8 @@ export class Ga467Reader {
   readonly #parser = new Ga467FrameParser();
   readonly #reassembler = new ReportReassembler(PREAMBLE.length + 2 + MAX_FRAME_LEN);
   readonly #timeoutMs: number;
+  /** Answers skipped because they belonged to an earlier command (diagnostics). */
+  strayAnswers = 0;
   readonly #maxRetries: number;
   readonly #photoDecoder: WltDecoderConfig | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -154,9 +156,17 @@ export class Ga467Reader {
     let lastProblem = 'no response';
     for (let attempt = 0; attempt <= this.#maxRetries; attempt += 1) {
       if (this.#failure) throw this.#failure;
-      const answer = this.#awaitFrame();
+      const deadline = performance.now() + this.#timeoutMs;
+      let answer = this.#awaitFrame(this.#timeoutMs);
       await this.#write(frame);
-      const result = await answer;
+      let result = await answer;
+      // No sequence numbers in GA 467: a late or duplicated answer to an earlier command is
+      // recognised by its shape and skipped.
+      while (result !== 'timeout' && result.kind === 'frame' && !plausibleAnswer(cmd, para, result.body)) {
+        this.strayAnswers += 1;
+        answer = this.#awaitFrame(Math.max(1, deadline - performance.now()));
+        result = await answer;
+      }
       if (this.#failure) throw this.#failure;
       if (result === 'timeout') {
         lastProblem = 'timeout';
@@ -190,12 +200,12 @@ export class Ga467Reader {
     }
   }
 
-  #awaitFrame(): Promise<Ga467Frame | 'timeout'> {
+  #awaitFrame(timeoutMs: number): Promise<Ga467Frame | 'timeout'> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#waiter = undefined;
         resolve('timeout');
-      }, this.#timeoutMs);
+      }, timeoutMs);
       this.#waiter = (frame) => {
         clearTimeout(timer);
         this.#waiter = undefined;
@@ -223,6 +233,28 @@ export class Ga467Reader {
       this.#gapTimer.unref();
     }
   }
+}
+
+/** Success answers (SW3 → data length) per command; error answers carry no data. */
+const SUCCESS_SHAPES: Readonly<Record<number, Readonly<Record<number, number>>>> = {
+  0x10ff: { 0x90: 0 },
+  0x11ff: { 0x90: 0 },
+  0x12ff: { 0x90: 16 },
+  0x2001: { 0x9f: 4 },
+  0x2002: { 0x90: 8 },
+  0x3001: { 0x90: 4 + 256 + 1024 },
+};
+
+function plausibleAnswer(cmd: number, para: number, body: Uint8Array): boolean {
+  if (body.length < 3) return true;
+  const sw3 = body[2] ?? 0;
+  const dataLength = body.length - 3;
+  const shapes = SUCCESS_SHAPES[(cmd << 8) | para];
+  if (!shapes) return true;
+  const expected = shapes[sw3];
+  if (expected !== undefined) return dataLength === expected;
+  if (sw3 === 0x90 || sw3 === 0x9f) return false;
+  return dataLength === 0;
 }
 
 function sw3Error(sw3: number): Ga467Error {

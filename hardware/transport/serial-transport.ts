@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { classifyOpenError, DeviceUnpluggedError, TransportClosedError } from './errors';
 import type { ByteTransport, TransportEvents } from './transport';
 import { TypedEmitter } from './typed-emitter';
@@ -62,15 +63,31 @@ export class SerialTransport extends TypedEmitter<TransportEvents> implements By
       port.open((error) => (error ? reject(classifyOpenError(this.path, error)) : resolve()));
     });
     port.on('data', (chunk: Buffer) => this.emit('data', new Uint8Array(chunk)));
-    // serialport emits 'error' for read errors; an unhandled 'error' would crash the process.
-    port.on('error', () => undefined);
-    port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
-      if (this.#closed || this.#port !== port) return;
-      this.#port = undefined;
-      this.emit('unplugged', new DeviceUnpluggedError(this.path, { cause: error ?? undefined }));
-      this.#scheduleReconnect(0, this.#reconnect?.initialDelayMs ?? 0);
+    // A vanished tty shows up either as a poller disconnect ('close' with disconnected) or, when a
+    // read was in flight, as a read error (EIO on Linux ttys and ptys) that serialport only reports.
+    port.on('error', (error: NodeJS.ErrnoException) => {
+      if (/EIO|ENXIO|ENODEV|EBADF/.test(`${error.code ?? ''} ${error.message}`)) this.#lost(port, error);
     });
+    port.on('close', (error: (Error & { disconnected?: boolean }) | null) => this.#lost(port, error ?? undefined));
     this.#port = port;
+    // After a hangup a tty may read as endless EOF, which serialport neither reports nor stops on;
+    // a removed device node (USB adapter pulled, simulator gone) is the dependable signal.
+    clearInterval(this.#watchdog);
+    this.#watchdog = setInterval(() => {
+      stat(this.path).catch((error: unknown) => this.#lost(port, error));
+    }, 200);
+    this.#watchdog.unref();
+  }
+
+  #watchdog: NodeJS.Timeout | undefined;
+
+  #lost(port: SerialPortInstance, cause: unknown): void {
+    if (this.#closed || this.#port !== port) return;
+    this.#port = undefined;
+    clearInterval(this.#watchdog);
+    if (port.isOpen) port.close(() => undefined);
+    this.emit('unplugged', new DeviceUnpluggedError(this.path, { cause }));
+    this.#scheduleReconnect(0, this.#reconnect?.initialDelayMs ?? 0);
   }
 
   #scheduleReconnect(attempt: number, delayMs: number): void {
@@ -106,6 +123,7 @@ export class SerialTransport extends TypedEmitter<TransportEvents> implements By
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#watchdog);
     const port = this.#port;
     this.#port = undefined;
     if (port?.isOpen) {
