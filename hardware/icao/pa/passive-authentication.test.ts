@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getTestPki, type PkiEntity, type TestPki } from '../../../fixtures/pki/test-pki';
 import { composeMrz, encodeDg1 } from '../lds/dg1';
 import { encodeDg2 } from '../lds/dg2';
-import { encodeSod, type HashAlgorithmName } from '../lds/sod';
+import { encodeSignedContent, encodeSod, type HashAlgorithmName } from '../lds/sod';
 import { CscaStore } from './csca-store';
-import { verifyPassiveAuthentication, type PassiveAuthenticationInput } from './passive-authentication';
+import { verifyCardSecurity, verifyPassiveAuthentication, type PassiveAuthenticationInput } from './passive-authentication';
 
 const FACE = new Uint8Array(readFileSync(new URL('../../../../shared/data/faces/bbt_amy/2.jpg', import.meta.url)));
 const MRZ = composeMrz({
@@ -181,5 +181,32 @@ describe('passive authentication', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('EF.CardSecurity', () => {
+  // A SET OF SecurityInfo would go here; the check does not interpret it.
+  const infos = Uint8Array.of(0x31, 0x03, 0x30, 0x01, 0x00);
+  const cardSecurity = (signer: PkiEntity) =>
+    encodeSignedContent('0.4.0.127.0.7.3.2.1', infos, { signerCertificate: signer.certificate, signerKey: signer.privateKey, digestAlgorithm: 'sha256' });
+
+  it('is valid when signed under a trusted CSCA, and yields its SecurityInfos', async () => {
+    const r = await verifyCardSecurity({ cardSecurity: cardSecurity(pki.dsc), trust, at: pki.at, issuingState: 'UTO' });
+    expect(r.reasons).toEqual([]);
+    expect(r.result).toBe('valid');
+    expect(r.securityInfos).toEqual(infos);
+    expect(r.crl_checked_at).toBe(pki.at.toISOString());
+  });
+
+  it('is refused under an unknown CSCA, a revoked DSC, when altered or unreadable', async () => {
+    const check = (bytes: Uint8Array) => verifyCardSecurity({ cardSecurity: bytes, trust, at: pki.at, issuingState: 'UTO' });
+    expect((await check(cardSecurity(pki.dscRogue))).reasons).toEqual(['unknown-csca']);
+    expect((await check(cardSecurity(pki.dscRevoked))).reasons).toEqual(['dsc-revoked']);
+    const altered = cardSecurity(pki.dsc);
+    // The last byte of the SecurityInfos inside the signed content.
+    altered[Buffer.from(altered).indexOf(Buffer.from(infos)) + infos.length - 1] = 0x01;
+    expect((await check(altered)).reasons).toEqual(['sod-digest-mismatch']);
+    const garbage = await check(Uint8Array.of(0x30, 0x00));
+    expect(garbage).toMatchObject({ result: 'invalid', reasons: ['sod-malformed'], securityInfos: null });
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LdsError } from '../lds/lds-error';
-import { parseSod, type DocumentSecurityObject, type HashAlgorithmName } from '../lds/sod';
+import { parseSignedContent, parseSod, type DocumentSecurityObject, type HashAlgorithmName, type SignedContent } from '../lds/sod';
 import { sameBytes, type CertificateInfo } from './certificate';
 import { embeddedCertificates, findSignerCertificate, verifySignedContent } from './cms';
 import { countryMatches } from './country';
@@ -92,76 +92,146 @@ const ALL_CHECKS: PassiveAuthenticationCheckName[] = [
   'revocation',
 ];
 
+/** Collects checks in a fixed order; the verdict is derived from them. */
+class CheckList {
+  readonly checks: PassiveAuthenticationCheck[] = [];
+  pass: Pass = (check, detail, dataGroup) =>
+    this.checks.push({ check, status: 'passed', detail, ...(dataGroup !== undefined ? { dataGroup } : {}) });
+  fail: Fail = (check, reason, detail, dataGroup) =>
+    this.checks.push({ check, status: 'failed', reason, detail, ...(dataGroup !== undefined ? { dataGroup } : {}) });
+  skip(check: PassiveAuthenticationCheckName, detail: string): void {
+    this.checks.push({ check, status: 'skipped', detail });
+  }
+  skipRest(detail: string): void {
+    for (const name of ALL_CHECKS) if (!this.checks.some((c) => c.check === name)) this.skip(name, detail);
+  }
+  sorted(): PassiveAuthenticationCheck[] {
+    const order = (c: PassiveAuthenticationCheck) => {
+      const i = ALL_CHECKS.indexOf(c.check);
+      return i === -1 ? ALL_CHECKS.length : i;
+    };
+    return [...this.checks].sort((a, b) => order(a) - order(b) || (a.dataGroup ?? 0) - (b.dataGroup ?? 0));
+  }
+  reasons(): PassiveAuthenticationReason[] {
+    return [...new Set(this.sorted().flatMap((c) => (c.status === 'failed' && c.reason ? [c.reason] : [])))];
+  }
+}
+
+interface ChainInput {
+  trust: CscaStore;
+  at: Date;
+  issuingState: string;
+  requireCrl?: boolean;
+}
+
+/** Signature of a signed security object by its DSC, and the DSC → CSCA chain (ICAO 9303-11 §5.1.1). */
+function checkSignerChain(
+  content: SignedContent,
+  what: string,
+  input: ChainInput,
+  list: CheckList,
+): { dsc?: CertificateInfo; csca?: CertificateInfo; crlCheckedAt: string | null } {
+  const dsc = findSignerCertificate(content, embeddedCertificates(content));
+  if (!dsc) {
+    list.fail('sod-signature', 'dsc-missing', `no certificate in ${what} matches the signer`);
+    list.skipRest('no Document Signer certificate');
+    return { crlCheckedAt: null };
+  }
+  const signature = verifySignedContent(content, dsc);
+  if (signature.ok) list.pass('sod-signature', `${what} signed by the DSC it carries`);
+  else {
+    const reason = ({ 'digest-mismatch': 'sod-digest-mismatch', 'signature-invalid': 'sod-signature-invalid', 'unsupported-algorithm': 'sod-unsupported-algorithm' } as const)[signature.failure];
+    list.fail('sod-signature', reason, signature.detail);
+  }
+  const csca = checkIssuer(dsc, input.trust, list.pass, list.fail);
+  checkValidity('dsc-validity', dsc, input.at, 'dsc', list.pass, list.fail);
+  if (!csca) {
+    list.skipRest('DSC not issued by a trusted CSCA');
+    return { dsc, crlCheckedAt: null };
+  }
+  checkValidity('csca-validity', csca, input.at, 'csca', list.pass, list.fail);
+  const bad = [dsc, csca].filter((c) => !countryMatches(input.issuingState, c.country));
+  if (bad.length === 0) list.pass('country', `certificates' country ${dsc.country ?? ''} fits issuing state ${input.issuingState}`);
+  else list.fail('country', 'country-mismatch', `issuing state ${input.issuingState}, certificate country ${bad.map((c) => c.country ?? 'none').join('/')}`);
+  const crlCheckedAt = checkRevocation(dsc, csca, input, list.pass, list.fail, (detail) => list.skip('revocation', detail));
+  return { dsc, csca, crlCheckedAt };
+}
+
 /**
  * Passive authentication (ICAO 9303-11 §5.1, 9303-12 §7): SOD signature by its DSC, DSC issued by
  * a trusted CSCA of the issuing state and valid at `at`, DSC not revoked, and every data group
  * read hashing to the SOD's value. Pure: no I/O, no clock but `at`.
  */
 export async function verifyPassiveAuthentication(input: PassiveAuthenticationInput): Promise<PassiveAuthenticationResult> {
-  const checks: PassiveAuthenticationCheck[] = [];
-  const pass = (check: PassiveAuthenticationCheckName, detail: string, dataGroup?: number) =>
-    checks.push({ check, status: 'passed', detail, ...(dataGroup !== undefined ? { dataGroup } : {}) });
-  const fail = (check: PassiveAuthenticationCheckName, reason: PassiveAuthenticationReason, detail: string, dataGroup?: number) =>
-    checks.push({ check, status: 'failed', reason, detail, ...(dataGroup !== undefined ? { dataGroup } : {}) });
-  const skipRest = (detail: string) => {
-    for (const name of ALL_CHECKS) if (!checks.some((c) => c.check === name)) checks.push({ check: name, status: 'skipped', detail });
-  };
-  let dsc: CertificateInfo | undefined;
-  let csca: CertificateInfo | undefined;
-  let crlCheckedAt: string | null = null;
-
+  const list = new CheckList();
   let sod: DocumentSecurityObject | undefined;
   try {
     sod = parseSod(input.sod);
-    pass('sod-structure', `LDSSecurityObject v${sod.securityObject.version}, ${sod.securityObject.hashAlgorithm}`);
+    list.pass('sod-structure', `LDSSecurityObject v${sod.securityObject.version}, ${sod.securityObject.hashAlgorithm}`);
   } catch (error) {
-    fail('sod-structure', 'sod-malformed', error instanceof LdsError ? `${error.code}: ${error.message}` : String(error));
-    skipRest('EF.SOD unreadable');
+    list.fail('sod-structure', 'sod-malformed', error instanceof LdsError ? `${error.code}: ${error.message}` : String(error));
+    list.skipRest('EF.SOD unreadable');
   }
-
-  if (sod) {
-    dsc = findSignerCertificate(sod, embeddedCertificates(sod));
-    if (!dsc) {
-      fail('sod-signature', 'dsc-missing', 'no certificate in EF.SOD matches the signer');
-      skipRest('no Document Signer certificate');
-    } else {
-      const signature = verifySignedContent(sod, dsc);
-      if (signature.ok) pass('sod-signature', 'SOD signed by the DSC it carries');
-      else {
-        const reason = ({ 'digest-mismatch': 'sod-digest-mismatch', 'signature-invalid': 'sod-signature-invalid', 'unsupported-algorithm': 'sod-unsupported-algorithm' } as const)[signature.failure];
-        fail('sod-signature', reason, signature.detail);
-      }
-      csca = checkIssuer(dsc, input.trust, pass, fail);
-      checkValidity('dsc-validity', dsc, input.at, 'dsc', pass, fail);
-      if (csca) {
-        checkValidity('csca-validity', csca, input.at, 'csca', pass, fail);
-        const bad = [dsc, csca].filter((c) => !countryMatches(input.issuingState, c.country));
-        if (bad.length === 0) pass('country', `certificates' country ${dsc.country ?? ''} fits issuing state ${input.issuingState}`);
-        else fail('country', 'country-mismatch', `issuing state ${input.issuingState}, certificate country ${bad.map((c) => c.country ?? 'none').join('/')}`);
-        crlCheckedAt = checkRevocation(dsc, csca, input, pass, fail, (detail) => checks.push({ check: 'revocation', status: 'skipped', detail }));
-      } else {
-        skipRest('DSC not issued by a trusted CSCA');
-      }
-    }
-    checkDataGroups(sod, input, pass, fail);
-  }
-
-  const order = (c: PassiveAuthenticationCheck) => {
-    const i = ALL_CHECKS.indexOf(c.check);
-    return i === -1 ? ALL_CHECKS.length : i;
-  };
-  checks.sort((a, b) => order(a) - order(b) || (a.dataGroup ?? 0) - (b.dataGroup ?? 0));
-  const reasons = [...new Set(checks.flatMap((c) => (c.status === 'failed' && c.reason ? [c.reason] : [])))];
-  const anyDataGroupChecked = checks.some((c) => c.check === 'data-group-hash' && c.status === 'passed');
+  const chain = sod ? checkSignerChain(sod, 'EF.SOD', input, list) : { crlCheckedAt: null };
+  if (sod) checkDataGroups(sod, input, list.pass, list.fail);
+  const reasons = list.reasons();
+  const anyDataGroupChecked = list.checks.some((c) => c.check === 'data-group-hash' && c.status === 'passed');
   return {
     result: reasons.length === 0 && anyDataGroupChecked ? 'valid' : 'invalid',
     reasons,
-    checks,
-    dsc_sha256: dsc ? b64u(dsc.sha256) : null,
-    csca_sha256: csca ? b64u(csca.sha256) : null,
-    crl_checked_at: crlCheckedAt,
+    checks: list.sorted(),
+    dsc_sha256: chain.dsc ? b64u(chain.dsc.sha256) : null,
+    csca_sha256: chain.csca ? b64u(chain.csca.sha256) : null,
+    crl_checked_at: chain.crlCheckedAt,
     hashAlgorithm: sod?.securityObject.hashAlgorithm ?? null,
     sodHashes: sod?.securityObject.dataGroupHashes ?? new Map(),
+  };
+}
+
+/** ICAO 9303-11 §9.2 / BSI TR-03110: eContentType of EF.CardSecurity (id-SecurityObject). */
+const SECURITY_OBJECT_OID = '0.4.0.127.0.7.3.2.1';
+
+export interface CardSecurityInput extends ChainInput {
+  /** EF.CardSecurity as read from the chip (ContentInfo, no outer tag). */
+  cardSecurity: Uint8Array;
+}
+
+export interface CardSecurityResult {
+  result: 'valid' | 'invalid';
+  /** `sod-*` reasons here refer to EF.CardSecurity, the signed object checked. */
+  reasons: PassiveAuthenticationReason[];
+  checks: PassiveAuthenticationCheck[];
+  dsc_sha256: string | null;
+  csca_sha256: string | null;
+  crl_checked_at: string | null;
+  /** The signed SecurityInfos (SET OF SecurityInfo), to trust only when `result` is valid. */
+  securityInfos: Uint8Array | null;
+}
+
+/**
+ * Passive authentication of EF.CardSecurity: the chip's static key used by PACE-CAM and the
+ * SecurityInfos are authentic only once this signature chains to a trusted CSCA.
+ */
+export async function verifyCardSecurity(input: CardSecurityInput): Promise<CardSecurityResult> {
+  const list = new CheckList();
+  let content: SignedContent | undefined;
+  try {
+    content = parseSignedContent(input.cardSecurity, SECURITY_OBJECT_OID, 'EF.CardSecurity');
+    list.pass('sod-structure', 'EF.CardSecurity is SignedData over SecurityInfos');
+  } catch (error) {
+    list.fail('sod-structure', 'sod-malformed', error instanceof LdsError ? `${error.code}: ${error.message}` : String(error));
+    list.skipRest('EF.CardSecurity unreadable');
+  }
+  const chain = content ? checkSignerChain(content, 'EF.CardSecurity', input, list) : { crlCheckedAt: null };
+  const reasons = list.reasons();
+  return {
+    result: content && reasons.length === 0 ? 'valid' : 'invalid',
+    reasons,
+    checks: list.sorted(),
+    dsc_sha256: chain.dsc ? b64u(chain.dsc.sha256) : null,
+    csca_sha256: chain.csca ? b64u(chain.csca.sha256) : null,
+    crl_checked_at: chain.crlCheckedAt,
+    securityInfos: content?.eContent ?? null,
   };
 }
 
@@ -193,7 +263,7 @@ function checkValidity(check: 'dsc-validity' | 'csca-validity', cert: Certificat
 function checkRevocation(
   dsc: CertificateInfo,
   csca: CertificateInfo,
-  input: PassiveAuthenticationInput,
+  input: ChainInput,
   pass: Pass,
   fail: Fail,
   skip: (detail: string) => void,
