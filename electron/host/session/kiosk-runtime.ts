@@ -67,6 +67,9 @@ export async function openKioskRuntime(options: OpenRuntimeOptions): Promise<Kio
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.now ? { now: options.now } : {}),
       });
+      // The last measured skew holds until the next `measureClockSkew()` (which the host runs at start and hourly).
+      const skew = cache.get<{ skew_seconds: number }>('clock-skew');
+      if (skew && !options.now) client.skewMs = skew.value.skew_seconds * 1000;
       // Attestation times and submit_by are judged on the authority's clock: use it, corrected for measured skew.
       const authorityClock = options.now ?? ((c: AuthorityClient) => () => Math.round(c.authorityNow() * 1000))(client);
       outbox = new Outbox({ store, audit, submitter: client, now: authorityClock, ...(options.backoff ? { backoff: options.backoff } : {}) });
