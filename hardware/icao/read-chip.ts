@@ -139,10 +139,14 @@ export async function readChip(transceiver: ApduTransceiver, options: ReadChipOp
 
   let cardSecurity: Uint8Array | undefined;
   if (accessProtocol) {
-    if (pace?.cam) {
-      // EF.CardSecurity carries the chip's static key for the CAM check; it lives in the master file.
-      cardSecurity = await read('CardSecurity');
-      files.CardSecurity = cardSecurity;
+    if (pace?.cam || options.files.includes('CardSecurity')) {
+      // EF.CardSecurity (master file, readable after PACE) carries the chip's static key for the CAM check.
+      try {
+        cardSecurity = await read('CardSecurity');
+        files.CardSecurity = cardSecurity;
+      } catch (e) {
+        if (pace?.cam || !(e instanceof IcaoError) || e.code !== 'file-not-found') throw e;
+      }
     }
     await selectApplication(channel, EMRTD_AID);
   } else {
