@@ -9,6 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type KioskConfig } from './config';
 import { createDispatcher } from './dispatcher';
+import { createDiagnostics } from './diagnostics/diagnostics-handlers';
+import { diagnosticsPortsFor } from './diagnostics/kiosk-ports';
+import { LogRing } from './diagnostics/log-ring';
 import { createHostHandlers } from './host-services';
 import { startKiosk } from './kiosk/start-kiosk';
 import { createLogger } from './logger';
@@ -40,9 +43,12 @@ async function main(): Promise<void> {
     overrides: args.port !== undefined ? { webHost: { port: args.port } } : {},
   });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const logger = createLogger(config.logLevel);
+  // Diagnostics shows the recent log lines (redacted); they still go to stderr too.
+  const logs = new LogRing(2000, process.stderr);
+  const logger = createLogger(config.logLevel, logs);
   const kiosk = await startKiosk(config, logger);
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', session: kiosk.runtime }), (error, channel) =>
+  const diagnostics = createDiagnostics({ config, logs, ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl }), onAuditError: (err) => logger.error({ err }, 'audit append failed') });
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', session: kiosk.runtime, diagnostics }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
@@ -64,7 +70,8 @@ async function main(): Promise<void> {
 
   const stop = async (): Promise<void> => {
     await host.close();
-    await kiosk.close();
+    // Bounded: a reader or an authority long poll that hangs must not keep the process alive.
+    await Promise.race([kiosk.close(), new Promise((done) => setTimeout(done, 2_000).unref())]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -8,13 +8,15 @@ import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, ses
 import { mkdirSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { channelNames, contract } from '../common/contract';
+import { channelNames, contract, events, type EventName, type EventPayload } from '../common/contract';
 import { loadConfig } from '../host/config';
 import { contentSecurityPolicy, securityHeaders } from '../host/content-security-policy';
 import { createDiagnostics } from '../host/diagnostics/diagnostics-handlers';
+import { diagnosticsPortsFor } from '../host/diagnostics/kiosk-ports';
 import { LogRing } from '../host/diagnostics/log-ring';
 import { createDispatcher } from '../host/dispatcher';
 import { createHostHandlers } from '../host/host-services';
+import { startKiosk } from '../host/kiosk/start-kiosk';
 import { createLogger } from '../host/logger';
 import { shouldBlockInput } from '../host/security/input-filter';
 import { decideNavigation, decideWebviewAttach, decideWindowOpen } from '../host/security/navigation';
@@ -55,8 +57,14 @@ async function start(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logs = new LogRing(2000, process.stderr);
   const logger = createLogger(config.logLevel, logs);
-  const diagnostics = createDiagnostics({ config, logs, onAuditError: (err) => logger.error({ err }, 'audit append failed') });
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', diagnostics }), (error, channel) =>
+  const kiosk = await startKiosk(config, logger);
+  const diagnostics = createDiagnostics({
+    config,
+    logs,
+    ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl }),
+    onAuditError: (err) => logger.error({ err }, 'audit append failed'),
+  });
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', session: kiosk.runtime, diagnostics }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );
 
@@ -128,6 +136,13 @@ async function start(): Promise<void> {
     },
   });
   window.removeMenu();
+
+  // Host → renderer events, validated like the web host's broadcast.
+  const send = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+    if (!window.isDestroyed()) window.webContents.send(events[name].channel, events[name].payload.parse(payload));
+  };
+  kiosk.runtime.subscribe((state) => send('sessionState', state));
+  app.once('before-quit', () => void kiosk.close());
 
   // A dead renderer is reloaded, with a growing delay if it keeps dying; each death is audited.
   let crashes: number[] = [];

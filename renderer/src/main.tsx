@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './app';
+import { DiagnosticsEntry } from './diagnostics/diagnostics-entry';
 import { connectHost } from './host/host-api';
 import { createI18n, supportedLocales, type SupportedLocale } from './i18n/i18n';
 import './styles.css';
@@ -24,6 +25,7 @@ async function boot(): Promise<void> {
       <StrictMode>
         <I18nextProvider i18n={i18n}>
           <App host={host} />
+          <DiagnosticsEntry host={host} />
         </I18nextProvider>
       </StrictMode>,
     );
