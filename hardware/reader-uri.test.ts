@@ -21,6 +21,22 @@ describe('reader URIs', () => {
     }
   });
 
+  it('round-trips generated URIs of every scheme (property)', () => {
+    const path = fc.stringMatching(/^\/dev\/[a-zA-Z0-9_]{1,12}$/);
+    const hexId = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16).padStart(4, '0'));
+    const uri = fc.oneof(
+      fc.tuple(fc.constantFrom('ccid-serial', 'ga467', 'mrz-serial'), path, fc.constantFrom(9600, 115200, 500000)).map(([k, p, b]) => `${k}:${p}?baud=${b}`),
+      fc.tuple(fc.constantFrom('ccid-hid', 'ga467-hid', 'mrz-hid'), fc.oneof(path, fc.tuple(hexId, hexId).map(([v, p]) => `${v}:${p}`))).map(([k, t]) => `${k}:${t}`),
+      fc.stringMatching(/^[a-z0-9][a-z0-9/_.-]{0,20}$/).map((p) => `sim:${p}`),
+    );
+    fc.assert(
+      fc.property(uri, (text) => {
+        expect(formatReaderUri(parseReaderUri(text)).toLowerCase()).toBe(text.toLowerCase());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('round-trips through formatReaderUri and never throws untyped errors (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (text) => {

@@ -135,6 +135,17 @@ describe('CCID over serial, end to end on a real pty', () => {
     await selected(reader);
   });
 
+  it('honours NotifySlotChange alone (no polling)', async () => {
+    const { sim, reader } = await setup({ pollIntervalMs: 0 });
+    expect(await reader.cardPresent()).toBe(true);
+    const removed = new Promise<void>((resolve) => reader.once('card-removed', resolve));
+    sim.engine.removeCard();
+    await removed;
+    const inserted = new Promise<void>((resolve) => reader.once('card-inserted', resolve));
+    sim.engine.insertCard(new TestCard());
+    await inserted;
+  });
+
   it('reports unplugged: pending and later commands fail with the typed error', async () => {
     const { sim, reader } = await setup();
     await selected(reader);
