@@ -109,8 +109,10 @@ export class SecureMessaging {
     const dos = concat(...parts);
     const cc = mac(this.cipher, this.macKey, concat(ssc, pad(header, this.bs), dos));
     const body = concat(dos, tlv(0x8e, cc));
-    const expectsLong = c.le !== undefined && c.le > 231;
-    return encodeCommand({ cla, ins: c.ins, p1: c.p1, p2: c.p2, data: body, le: body.length > 255 || expectsLong ? 65536 : 256 });
+    // Short APDUs whenever possible (readers such as CCID-serial carry nothing else); extended
+    // only when the protected body or the requested Le cannot be expressed in short form.
+    const extended = body.length > 255 || (c.le !== undefined && c.le > 256);
+    return encodeCommand({ cla, ins: c.ins, p1: c.p1, p2: c.p2, data: body, le: extended ? 65536 : 256 });
   }
 
   /** Verifies and decrypts a protected response (ICAO 9303-11 §9.8.5). */
