@@ -149,6 +149,27 @@ describe('outbox ↔ authority conformance', () => {
     expect(row(queued.jti)).toMatchObject({ state: 'expired', problemType: 'submit-by-passed' });
   });
 
+  it('keeps running (no crash loop) when the store refuses writes at close time, and delivers once it is back', async () => {
+    const { queued } = await queueOne();
+    // Reads work, every write fails: the receipt arrives but the entry cannot be closed.
+    kiosk.store.db.pragma('query_only = 1');
+    const errors: unknown[] = [];
+    const { Outbox } = await import('./outbox');
+    const outbox = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client, pollMs: 20, onError: (e) => errors.push(e) });
+    const controller = new AbortController();
+    const running = outbox.run(controller.signal);
+    for (let i = 0; i < 100 && errors.length < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(errors[0]).toMatchObject({ name: 'StoreError', code: 'store-unavailable' });
+    expect(row(queued.jti)?.state).toBe('pending');
+    kiosk.store.db.pragma('query_only = 0');
+    for (let i = 0; i < 200 && row(queued.jti)?.state !== 'delivered'; i += 1) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    await running;
+    expect(row(queued.jti)?.state).toBe('delivered');
+    // The authority accepted it once; the retry after the failed close got the stored receipt.
+    expect(stub.counters.accepted.get(queued.jti)).toBe(1);
+  });
+
   it('resumes pending entries after a restart (new process, same store)', async () => {
     stub.setFaults(() => '503');
     const { queued } = await queueOne();

@@ -36,6 +36,8 @@ export interface OutboxOptions {
   concurrency?: number;
   /** Longest sleep of the delivery loop before it re-reads the store (another process may have queued). */
   pollMs?: number;
+  /** The delivery loop reports store failures here and sleeps `pollMs` instead of spinning or crashing. */
+  onError?(error: unknown): void;
 }
 
 interface Row {
@@ -220,11 +222,17 @@ export class Outbox {
    * sleeps until the next entry is due, a `wake()`, or `pollMs`. Ends when `signal` aborts.
    */
   async run(signal: AbortSignal): Promise<void> {
+    const pollMs = this.options.pollMs ?? 30_000;
     while (!signal.aborted) {
-      await this.drainDue();
-      const next = this.nextDueAt();
-      const pollMs = this.options.pollMs ?? 30_000;
-      const wait = next === undefined ? pollMs : Math.min(pollMs, Math.max(0, next - this.now()));
+      let wait = pollMs;
+      try {
+        await this.drainDue();
+        const next = this.nextDueAt();
+        if (next !== undefined) wait = Math.min(pollMs, Math.max(0, next - this.now()));
+      } catch (error) {
+        // A full or corrupt store: nothing can be closed now; try again later rather than in a loop.
+        this.options.onError?.(error);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, wait);
         function done() {
