@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { JWK } from 'jose';
 import type { AccountHolder } from './holder-match';
 import type { SessionPolicy } from './upgrade-policy';
@@ -100,64 +100,76 @@ export interface NewAccount {
 
 /** Typed access to the authority database (better-sqlite3 is synchronous: each call is atomic). */
 export class AuthorityStore {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: Database) {}
+
+  /** Prepared once per SQL text (preparing is a measurable share of each request). */
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   // Enrollment tokens and terminals
   issueEnrollmentToken(now: number): string {
     const token = randomBytes(24).toString('base64url');
-    this.db.prepare('INSERT INTO enrollment_tokens (token_sha256, created_at) VALUES (?, ?)').run(sha256Hex(token), now);
+    this.sql('INSERT INTO enrollment_tokens (token_sha256, created_at) VALUES (?, ?)').run(sha256Hex(token), now);
     return token;
   }
 
   /** Uses the token and enrolls the terminal in one transaction; false if the token is unknown or used. */
   enrollTerminal(token: string, t: Omit<TerminalRow, 'revoked_at'>): boolean {
     return this.db.transaction(() => {
-      const used = this.db
-        .prepare('UPDATE enrollment_tokens SET used_at = ?, terminal_id = NULL WHERE token_sha256 = ? AND used_at IS NULL')
+      const used = this
+        .sql('UPDATE enrollment_tokens SET used_at = ?, terminal_id = NULL WHERE token_sha256 = ? AND used_at IS NULL')
         .run(t.enrolled_at, sha256Hex(token));
       if (used.changes !== 1) return false;
-      this.db
-        .prepare('INSERT INTO terminals (terminal_id, kid, public_jwk, name, enrolled_at) VALUES (?, ?, ?, ?, ?)')
+      this
+        .sql('INSERT INTO terminals (terminal_id, kid, public_jwk, name, enrolled_at) VALUES (?, ?, ?, ?, ?)')
         .run(t.terminal_id, t.kid, t.public_jwk, t.name, t.enrolled_at);
-      this.db.prepare('UPDATE enrollment_tokens SET terminal_id = ? WHERE token_sha256 = ?').run(t.terminal_id, sha256Hex(token));
+      this.sql('UPDATE enrollment_tokens SET terminal_id = ? WHERE token_sha256 = ?').run(t.terminal_id, sha256Hex(token));
       return true;
     })();
   }
 
   terminalByKid(kid: string): TerminalRow | undefined {
-    return this.db.prepare('SELECT * FROM terminals WHERE kid = ?').get(kid) as TerminalRow | undefined;
+    return this.sql('SELECT * FROM terminals WHERE kid = ?').get(kid) as TerminalRow | undefined;
   }
 
   terminal(id: string): TerminalRow | undefined {
-    return this.db.prepare('SELECT * FROM terminals WHERE terminal_id = ?').get(id) as TerminalRow | undefined;
+    return this.sql('SELECT * FROM terminals WHERE terminal_id = ?').get(id) as TerminalRow | undefined;
   }
 
   listTerminals(): TerminalRow[] {
-    return this.db.prepare('SELECT * FROM terminals ORDER BY enrolled_at').all() as TerminalRow[];
+    return this.sql('SELECT * FROM terminals ORDER BY enrolled_at').all() as TerminalRow[];
   }
 
   revokeTerminal(id: string, now: number): boolean {
-    return this.db.prepare('UPDATE terminals SET revoked_at = ? WHERE terminal_id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+    return this.sql('UPDATE terminals SET revoked_at = ? WHERE terminal_id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
   }
 
   recordHeartbeat(id: string, now: number, status: unknown): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         'INSERT INTO terminal_heartbeats VALUES (?, ?, ?) ON CONFLICT(terminal_id) DO UPDATE SET received_at = excluded.received_at, status = excluded.status',
       )
       .run(id, now, JSON.stringify(status));
   }
 
   heartbeat(id: string): { received_at: number; status: string } | undefined {
-    return this.db.prepare('SELECT received_at, status FROM terminal_heartbeats WHERE terminal_id = ?').get(id) as
+    return this.sql('SELECT received_at, status FROM terminal_heartbeats WHERE terminal_id = ?').get(id) as
       | { received_at: number; status: string }
       | undefined;
   }
 
   /** Remembers a request token's jti; false if it was seen before (replay). */
   rememberRequestJti(terminalId: string, jti: string, forgetAfter: number, now: number): boolean {
-    this.db.prepare('DELETE FROM request_jtis WHERE forget_after < ?').run(now);
-    const r = this.db.prepare('INSERT OR IGNORE INTO request_jtis VALUES (?, ?, ?)').run(terminalId, jti, forgetAfter);
+    this.sql('DELETE FROM request_jtis WHERE forget_after < ?').run(now);
+    const r = this.sql('INSERT OR IGNORE INTO request_jtis VALUES (?, ?, ?)').run(terminalId, jti, forgetAfter);
     return r.changes === 1;
   }
 
@@ -165,8 +177,8 @@ export class AuthorityStore {
   createAccount(a: NewAccount, now: number): string {
     const accountId = `acct_${randomUUID()}`;
     const h = a.holder;
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO accounts (account_id, kid, public_jwk, display_name_masked, document_number, birth_date,
           primary_identifier, secondary_identifier, cn_id_number, cn_name, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
       )
@@ -176,20 +188,20 @@ export class AuthorityStore {
   }
 
   accountByKid(kid: string): AccountRow | undefined {
-    return this.db.prepare('SELECT * FROM accounts WHERE kid = ?').get(kid) as AccountRow | undefined;
+    return this.sql('SELECT * FROM accounts WHERE kid = ?').get(kid) as AccountRow | undefined;
   }
 
   account(id: string): AccountRow | undefined {
-    return this.db.prepare('SELECT * FROM accounts WHERE account_id = ?').get(id) as AccountRow | undefined;
+    return this.sql('SELECT * FROM accounts WHERE account_id = ?').get(id) as AccountRow | undefined;
   }
 
   /** A new 8-digit code; the account's earlier unused codes stop working. */
   issueUpgradeCode(accountId: string, now: number, ttl: number, code: () => string): string {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE upgrade_codes SET used_at = ? WHERE account_id = ? AND used_at IS NULL').run(now, accountId);
+      this.sql('UPDATE upgrade_codes SET used_at = ? WHERE account_id = ? AND used_at IS NULL').run(now, accountId);
       for (;;) {
         const c = code();
-        const r = this.db.prepare('INSERT OR IGNORE INTO upgrade_codes VALUES (?, ?, ?, ?, NULL)').run(sha256Hex(c), accountId, now, now + ttl);
+        const r = this.sql('INSERT OR IGNORE INTO upgrade_codes VALUES (?, ?, ?, ?, NULL)').run(sha256Hex(c), accountId, now, now + ttl);
         if (r.changes === 1) return c;
       }
     })();
@@ -197,18 +209,18 @@ export class AuthorityStore {
 
   /** Uses a code if it is valid now; returns its account. */
   useUpgradeCode(code: string, now: number): string | undefined {
-    const row = this.db
-      .prepare('SELECT account_id FROM upgrade_codes WHERE code_sha256 = ? AND used_at IS NULL AND expires_at >= ?')
+    const row = this
+      .sql('SELECT account_id FROM upgrade_codes WHERE code_sha256 = ? AND used_at IS NULL AND expires_at >= ?')
       .get(sha256Hex(code), now) as { account_id: string } | undefined;
     if (!row) return undefined;
-    this.db.prepare('UPDATE upgrade_codes SET used_at = ? WHERE code_sha256 = ?').run(now, sha256Hex(code));
+    this.sql('UPDATE upgrade_codes SET used_at = ? WHERE code_sha256 = ?').run(now, sha256Hex(code));
     return row.account_id;
   }
 
   // Sessions
   createSession(s: Omit<SessionRow, 'state' | 'account_id' | 'bound_at' | 'wrong_codes' | 'completed_jti' | 'policy'> & { policy: SessionPolicy }): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO sessions (session_id, terminal_id, nonce, aa_challenge, created_at, expires_at, submit_by, state, policy)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
       )
@@ -216,14 +228,14 @@ export class AuthorityStore {
   }
 
   session(id: string): SessionRow | undefined {
-    return this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(id) as SessionRow | undefined;
+    return this.sql('SELECT * FROM sessions WHERE session_id = ?').get(id) as SessionRow | undefined;
   }
 
   /** Binds an open session; false if it was not open any more. */
   bindSession(id: string, accountId: string, now: number): boolean {
     return (
-      this.db
-        .prepare(`UPDATE sessions SET state = 'bound', account_id = ?, bound_at = ? WHERE session_id = ? AND state = 'open' AND expires_at >= ?`)
+      this
+        .sql(`UPDATE sessions SET state = 'bound', account_id = ?, bound_at = ? WHERE session_id = ? AND state = 'open' AND expires_at >= ?`)
         .run(accountId, now, id, now).changes === 1
     );
   }
@@ -231,40 +243,40 @@ export class AuthorityStore {
   /** Counts a wrong code; returns the new count. */
   countWrongCode(id: string, closeAt: number): number {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE session_id = ?').run(id);
-      const { wrong_codes } = this.db.prepare('SELECT wrong_codes FROM sessions WHERE session_id = ?').get(id) as { wrong_codes: number };
-      if (wrong_codes >= closeAt) this.db.prepare(`UPDATE sessions SET state = 'expired' WHERE session_id = ?`).run(id);
+      this.sql('UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE session_id = ?').run(id);
+      const { wrong_codes } = this.sql('SELECT wrong_codes FROM sessions WHERE session_id = ?').get(id) as { wrong_codes: number };
+      if (wrong_codes >= closeAt) this.sql(`UPDATE sessions SET state = 'expired' WHERE session_id = ?`).run(id);
       return wrong_codes;
     })();
   }
 
   // Upgrades
   upgrade(jti: string): UpgradeRow | undefined {
-    return this.db.prepare('SELECT * FROM upgrades WHERE jti = ?').get(jti) as UpgradeRow | undefined;
+    return this.sql('SELECT * FROM upgrades WHERE jti = ?').get(jti) as UpgradeRow | undefined;
   }
 
   recordRefusal(u: Omit<UpgradeRow, 'receipt_id'>): void {
-    this.db.prepare('INSERT INTO upgrades VALUES (?,?,?,?,?,?,?,?,NULL,?)').run(
+    this.sql('INSERT INTO upgrades VALUES (?,?,?,?,?,?,?,?,NULL,?)').run(
       u.jti, u.session_id, u.terminal_id, u.body_sha256, u.status, u.outcome, u.content_type, u.response, u.decided_at);
   }
 
   /** Stores the receipt and completes the session in one transaction. */
   recordUpgrade(u: UpgradeRow & { account_id: string }): void {
     this.db.transaction(() => {
-      const done = this.db
-        .prepare(`UPDATE sessions SET state = 'completed', completed_jti = ? WHERE session_id = ? AND state = 'bound'`)
+      const done = this
+        .sql(`UPDATE sessions SET state = 'completed', completed_jti = ? WHERE session_id = ? AND state = 'bound'`)
         .run(u.jti, u.session_id);
       if (done.changes !== 1) throw new Error('session was not bound when its upgrade was recorded');
-      this.db.prepare('INSERT INTO upgrades VALUES (?,?,?,?,?,?,?,?,?,?)').run(
+      this.sql('INSERT INTO upgrades VALUES (?,?,?,?,?,?,?,?,?,?)').run(
         u.jti, u.session_id, u.terminal_id, u.body_sha256, u.status, u.outcome, u.content_type, u.response, u.receipt_id, u.decided_at);
-      this.db.prepare('UPDATE accounts SET upgraded_at = ? WHERE account_id = ?').run(u.decided_at, u.account_id);
+      this.sql('UPDATE accounts SET upgraded_at = ? WHERE account_id = ?').run(u.decided_at, u.account_id);
     })();
   }
 
   /** Per session: how many upgrades were recorded and how many refusals (should be 0 or 1 upgrades). */
   upgradesBySession(): { session_id: string; upgraded: number; refused: number }[] {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `SELECT session_id, SUM(outcome = 'upgraded') AS upgraded, SUM(outcome != 'upgraded') AS refused
          FROM upgrades GROUP BY session_id ORDER BY MIN(decided_at)`,
       )
@@ -273,8 +285,8 @@ export class AuthorityStore {
 
   /** Upgrades per session and jti (the admin CLI's "recorded exactly once" view). */
   listUpgrades(): { session_id: string; jti: string; outcome: string; status: number; count: number; decided_at: number }[] {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `SELECT session_id, jti, outcome, status, COUNT(*) AS count, MIN(decided_at) AS decided_at
          FROM upgrades GROUP BY session_id, jti ORDER BY decided_at`,
       )
