@@ -81,6 +81,14 @@ describe('CCID over HID, end to end against the report-level device', () => {
     expect(sim.device.reportsWritten.every((r) => r.length === 64)).toBe(true);
   });
 
+  it('refuses APDUs to an unpowered card with a typed error', async () => {
+    const { reader } = await setup();
+    await expect(reader.transmit(SELECT)).rejects.toMatchObject({ code: 'card-not-powered' });
+    await reader.powerOn();
+    await reader.powerOff();
+    await expect(reader.transmit(SELECT)).rejects.toMatchObject({ code: 'card-not-powered' });
+  });
+
   it('keeps waiting through time extension', async () => {
     const { sim, reader } = await setup(30);
     await reader.powerOn();

@@ -167,6 +167,9 @@ export class CcidReader extends TypedEmitter<CardReaderEvents> implements CardRe
         this.#setPresent(false);
         throw type === MessageType.xfrBlock && wasPresent ? new CardRemovedError() : new NoCardError();
       }
+      if (icc === 'inactive' && type === MessageType.xfrBlock) {
+        throw new CcidCommandError(bError, slotErrorName(bError), 'card-not-powered');
+      }
       throw new CcidCommandError(bError, slotErrorName(bError), bError === 0xfe ? 'card-mute' : 'ccid-command-failed');
     }
     this.#setPresent(icc !== 'absent');

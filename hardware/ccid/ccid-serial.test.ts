@@ -106,6 +106,14 @@ describe('CCID over serial, end to end on a real pty', () => {
     }
   });
 
+  it('discards a response with a foreign bSeq', async () => {
+    const { sim, reader } = await setup();
+    await selected(reader);
+    sim.inject('stray-response');
+    expect(toHex(await reader.transmit(hex('00 B0 00 00 02')))).toBe(toHex(hex('03 0A 90 00')));
+    expect(reader.strayResponses).toBe(1);
+  });
+
   it('keeps waiting through time extension', async () => {
     const { sim, reader } = await setup({ responseTimeoutMs: 45 });
     await selected(reader);
