@@ -4,6 +4,7 @@ import type { KioskctlCommand } from './command';
 export async function loadCommands(): Promise<KioskctlCommand[]> {
   const modules: Array<Promise<{ commands: KioskctlCommand[] }>> = [
     import('./commands/audit'),
+    import('./commands/diagnostics'),
     import('./commands/enroll'),
     import('./commands/face'),
     import('./commands/outbox'),
