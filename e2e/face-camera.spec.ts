@@ -70,7 +70,7 @@ test.describe('face pipeline on a fake camera', () => {
     const same = await capture('handheld', '/data/fr_obama/2.jpg');
     expect(same.label).toContain('handheld.y4m');
     expect(same.faceCounts.filter((n) => n === 1).length).toBeGreaterThanOrEqual(12);
-    expect(same.scores.length).toBeGreaterThanOrEqual(5);
+    expect(same.scores.length).toBeGreaterThanOrEqual(3);
     expect(same.decision.score).toBeGreaterThanOrEqual(policy.matchers[0]!.threshold);
     // No blink and no head turn are possible from a photo, and its motion is planar.
     expect(same.decision.liveness.result).toBe('not-live');

@@ -36,6 +36,24 @@ export function rateAtOrAbove(scores: readonly number[], t: number): number {
   return n / scores.length;
 }
 
+/** Ascending copy, for O(log n) rates over large score sets. */
+export function sortedAscending(scores: readonly number[]): Float64Array {
+  return Float64Array.from(scores).sort();
+}
+
+/** Fraction of an ascending array that is ≥ t (binary search). */
+export function rateAtOrAboveSorted(sorted: Float64Array, t: number): number {
+  if (sorted.length === 0) return 0;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return (sorted.length - lo) / sorted.length;
+}
+
 export function operatingPoint(genuine: readonly number[], impostor: readonly number[], target: number): OperatingPoint {
   const threshold = thresholdForFmr(impostor, target);
   return {
@@ -51,11 +69,13 @@ export function operatingPoint(genuine: readonly number[], impostor: readonly nu
 
 /** Equal error rate: where FMR and FNMR cross, averaged at the closest threshold. */
 export function equalErrorRate(genuine: readonly number[], impostor: readonly number[]): { eer: number; threshold: number } {
-  const thresholds = [...new Set([...genuine, ...impostor])].sort((a, b) => a - b);
+  const g = sortedAscending(genuine);
+  const im = sortedAscending(impostor);
+  const thresholds = sortedAscending([...new Set([...genuine, ...impostor])]);
   let best = { gap: Infinity, eer: 1, threshold: 0 };
   for (const t of thresholds) {
-    const fmr = rateAtOrAbove(impostor, t);
-    const fnmr = 1 - rateAtOrAbove(genuine, t);
+    const fmr = rateAtOrAboveSorted(im, t);
+    const fnmr = 1 - rateAtOrAboveSorted(g, t);
     const gap = Math.abs(fmr - fnmr);
     if (gap < best.gap) best = { gap, eer: (fmr + fnmr) / 2, threshold: t };
   }
@@ -63,10 +83,20 @@ export function equalErrorRate(genuine: readonly number[], impostor: readonly nu
 }
 
 /** ROC as (FMR, TMR) points at every distinct impostor score, plus the end points. */
-export function rocCurve(genuine: readonly number[], impostor: readonly number[]): Array<{ fmr: number; tmr: number; threshold: number }> {
-  const ts = [...new Set(impostor)].sort(desc);
-  const points = [{ fmr: 0, tmr: rateAtOrAbove(genuine, (ts[0] ?? 1) + 1e-9), threshold: (ts[0] ?? 1) + 1e-9 }];
-  for (const t of ts) points.push({ fmr: rateAtOrAbove(impostor, t), tmr: rateAtOrAbove(genuine, t), threshold: t });
+export function rocCurve(genuine: readonly number[], impostor: readonly number[], maxPoints = 2000): Array<{ fmr: number; tmr: number; threshold: number }> {
+  const g = sortedAscending(genuine);
+  const im = sortedAscending(impostor);
+  let ts = [...new Set(impostor)].sort(desc);
+  // Large impostor sets: keep every threshold in the low-FMR head, then a log-spaced sample.
+  if (ts.length > maxPoints) {
+    const head = ts.slice(0, maxPoints / 2);
+    const rest: number[] = [];
+    for (let k = maxPoints / 2; k < ts.length; k = Math.ceil(k * 1.01)) rest.push(ts[k]!);
+    ts = [...head, ...rest, ts.at(-1)!];
+  }
+  const top = (ts[0] ?? 1) + 1e-9;
+  const points = [{ fmr: 0, tmr: rateAtOrAboveSorted(g, top), threshold: top }];
+  for (const t of ts) points.push({ fmr: rateAtOrAboveSorted(im, t), tmr: rateAtOrAboveSorted(g, t), threshold: t });
   return points;
 }
 
@@ -101,11 +131,14 @@ export function tenFoldAccuracy(scores: readonly LabelledScore[]): { mean: numbe
   const results = folds.map((f) => {
     const train = scores.filter((s) => s.fold !== f);
     const test = scores.filter((s) => s.fold === f);
+    const same = sortedAscending(train.filter((s) => s.same).map((s) => s.score));
+    const diff = sortedAscending(train.filter((s) => !s.same).map((s) => s.score));
     const candidates = [...new Set(train.map((s) => s.score))].sort((a, b) => a - b);
     let bestT = 0;
     let bestAcc = -1;
     for (const t of candidates) {
-      const a = acc(train, t);
+      // correct = genuine at or above t + impostors below t
+      const a = rateAtOrAboveSorted(same, t) * same.length + (1 - rateAtOrAboveSorted(diff, t)) * diff.length;
       if (a > bestAcc) {
         bestAcc = a;
         bestT = t;

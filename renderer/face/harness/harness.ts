@@ -75,6 +75,11 @@ const harness = {
     }
     return out;
   },
+  async locate(url: string) {
+    const raw = await still(url);
+    const r = await client.request({ op: 'locate', image: raw }, raw.kind === 'rgba' ? [raw.rgba] : [raw.bytes]);
+    return { width: r.width, height: r.height, box: r.box };
+  },
   async score(pairs: Array<[string, string]>) {
     return (await client.request({ op: 'score', pairs })).scores;
   },
