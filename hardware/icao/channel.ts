@@ -1,5 +1,5 @@
 import type { ApduTransceiver } from '../apdu/transceiver';
-import { CardStatusError } from './errors';
+import { CardStatusError, IcaoError } from './errors';
 import { encodeCommand, splitResponse, type CommandApdu, type ResponseApdu, type SecureMessaging } from './secure-messaging';
 
 /** Counters for the timings report. */
@@ -17,9 +17,13 @@ export class ChipChannel {
   sm: SecureMessaging | undefined;
   readonly stats: ChannelStats = { apdus: 0, bytes: 0 };
 
-  constructor(readonly transceiver: ApduTransceiver) {}
+  constructor(
+    readonly transceiver: ApduTransceiver,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   async transmitRaw(command: Uint8Array): Promise<Uint8Array> {
+    if (this.signal?.aborted) throw new IcaoError('aborted', 'chip session aborted by the caller');
     const r = await this.transceiver.transmit(command);
     this.stats.apdus++;
     this.stats.bytes += command.length + r.length;

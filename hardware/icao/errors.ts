@@ -20,6 +20,7 @@ export type IcaoErrorCode =
   | 'active-authentication-malformed'
   | 'file-not-found'
   | 'card-removed'
+  | 'aborted'
   | 'bad-argument';
 
 export class IcaoError extends Error {

@@ -34,6 +34,8 @@ export interface ReadChipOptions {
   cache?: FragmentCache;
   random?: RandomSource;
   now?: () => number;
+  /** Stops the session between two APDUs (IcaoError code `aborted`); the fragment cache keeps what was read. */
+  signal?: AbortSignal;
 }
 
 export type AccessProtocolResult =
@@ -89,7 +91,7 @@ export async function readChip(transceiver: ApduTransceiver, options: ReadChipOp
   const started = now();
   const random = options.random ?? systemRandom;
   const policy = options.policy ?? { paceFirst: true, bacFallback: true };
-  const channel = new ChipChannel(transceiver);
+  const channel = new ChipChannel(transceiver, options.signal);
   const document = documentCacheKey(options.access);
   const files: Partial<Record<ChipFileName, Uint8Array>> = {};
   const totals = new Map<ChipFileName, { read: number; total: number }>();
