@@ -23,6 +23,11 @@ const USAGE =
   'kioskctl upgrade --reader <uri> (--mrz <MRZ | docno,YYMMDD,YYMMDD> | --can <6 digits>) --face <video.y4m|video.mjpeg|camera> ' +
   '[--authority <url>] [--bind-code <8 digits>] [--timeout <seconds>] [--data-dir <dir>] [--json]';
 
+export class FaceCaptureError extends Error {
+  override readonly name = 'FaceCaptureError';
+  readonly code = 'face-capture-failed';
+}
+
 /** Decides the face against the chip portrait, as the renderer's face step does. */
 export interface FaceDecider {
   matcher(): Promise<MatcherIdentity>;
@@ -277,7 +282,7 @@ async function openCard(uri: string): Promise<CardSession> {
  * portrait is passed in memory as a data: URL, the camera is a Y4M/MJPEG clip (Chromium fake
  * capture) or the real camera. A still photo cannot show liveness, so it is refused up front.
  */
-async function openHarnessFace(spec: string): Promise<FaceDecider> {
+export async function openHarnessFace(spec: string): Promise<FaceDecider> {
   if (spec !== 'camera' && !/\.(y4m|mjpeg)$/i.test(spec)) {
     throw new UsageError('--face takes a .y4m or .mjpeg clip (fixtures/camera/make-clip.ts) or "camera"; a still photo cannot pass liveness');
   }
@@ -295,12 +300,17 @@ async function openHarnessFace(spec: string): Promise<FaceDecider> {
         const { encodeJpeg } = await import('../../../hardware/icao/lds/portrait');
         jpeg = Buffer.from(encodeJpeg({ width: reference.width, height: reference.height, rgba: new Uint8Array(Buffer.from(reference.data, 'base64')) }, 92)).toString('base64');
       }
-      const result = await h.callHarness<{ decision: { matcher: MatcherIdentity; score: number; threshold: number; liveness: FaceDecision['liveness']; capture: FaceDecision['capture'] } }>(
+      const result = await h.callHarness<{ prompts: Array<string | null>; decision: null | { matcher: MatcherIdentity; score: number; threshold: number; liveness: FaceDecision['liveness']; capture: FaceDecision['capture'] } }>(
         harness.page,
         'captureSession',
         { referenceUrl: `data:image/jpeg;base64,${jpeg}`, count: 60, policy: { target_fmr: policy.target_fmr, matchers: policy.matchers, liveness_required: policy.liveness_required }, allowCamera: [] },
       );
       const d = result.decision;
+      if (!d) {
+        // Too few frames passed the quality gate: say what the screen would have asked for.
+        const prompts = result.prompts.filter((p): p is string => typeof p === 'string');
+        throw new FaceCaptureError(`no face decision after ${result.prompts.length} frames (last guidance: ${prompts.at(-1) ?? 'none'})`);
+      }
       return { matcher: d.matcher, score: d.score, threshold: d.threshold, liveness: d.liveness, capture: d.capture };
     },
     close: () => harness.close(),
