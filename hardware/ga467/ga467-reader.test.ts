@@ -96,7 +96,9 @@ describe('GA 467 over HID (report-level device)', () => {
     sim.engine.inject('corrupt-response-checksum');
     sim.engine.inject('garbage');
     await expectFullRead(reader);
+    const unplugged = new Promise<void>((resolve) => reader.once('unplugged', () => resolve()));
     sim.device.unplug();
+    await unplugged;
     await expect(reader.samStatus()).rejects.toMatchObject({ code: 'unplugged' });
   });
 });

@@ -1,4 +1,5 @@
-import { HardwareError, TransportClosedError } from '../transport/errors';
+import { HardwareError, TransportClosedError, type DeviceUnpluggedError } from '../transport/errors';
+import { TypedEmitter } from '../transport/typed-emitter';
 import { fragmentIntoReports, ReportReassembler } from '../transport/hid-reports';
 import { HidTransport, openNodeHid, type HidAddress, type HidOpener } from '../transport/hid-transport';
 import { SerialTransport } from '../transport/serial-transport';
@@ -51,8 +52,12 @@ export interface Ga467ReaderOptions {
   photoDecoder?: WltDecoderConfig;
 }
 
+export interface Ga467ReaderEvents {
+  unplugged: [error: DeviceUnpluggedError];
+}
+
 /** A GA 467 SAM module over serial or HID (HID carries the same frames in §2 reports). */
-export class Ga467Reader {
+export class Ga467Reader extends TypedEmitter<Ga467ReaderEvents> {
   readonly #transport: ByteTransport;
   readonly #parser = new Ga467FrameParser();
   readonly #reassembler = new ReportReassembler(PREAMBLE.length + 2 + MAX_FRAME_LEN);
@@ -68,6 +73,7 @@ export class Ga467Reader {
   readonly #unsubscribe: Array<() => void>;
 
   constructor(transport: ByteTransport, options: Ga467ReaderOptions = {}) {
+    super();
     this.#transport = transport;
     this.#timeoutMs = options.responseTimeoutMs ?? 3000;
     this.#maxRetries = options.maxRetries ?? 2;
@@ -77,6 +83,7 @@ export class Ga467Reader {
       transport.on('unplugged', (error) => {
         this.#failure = error;
         this.#waiter?.({ kind: 'bad-checksum' });
+        this.emit('unplugged', error);
       }),
     ];
   }
