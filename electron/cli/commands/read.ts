@@ -141,7 +141,10 @@ export function createReadCommand(deps: ReadCommandDeps): KioskctlCommand {
       let result: ReadChipResult;
       try {
         const files: ChipFileName[] = ['COM', 'DG1', 'DG2', 'DG14', 'DG15', 'SOD'];
+        const stop = new AbortController();
+        void io.interrupted.then(() => stop.abort());
         const reading = readChip(reader.transceiver, {
+          signal: stop.signal,
           access: args.access,
           policy: { paceFirst: true, bacFallback: true },
           files,
