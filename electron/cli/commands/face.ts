@@ -9,7 +9,7 @@
  *   kioskctl face eval <folder> [--pairs <LFW pairs.txt>] [--degrade chip|chip-jpeg] [--scores <out.csv>] [--max-per-identity N] [--json]
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, UsageError, type CliIo, type KioskctlCommand } from '../command';
 
 interface Flags {
@@ -126,8 +126,8 @@ const compare: KioskctlCommand = {
       const score = scored[0]?.score ?? -1;
       const policy = policyFile(h.PROJECT_ROOT);
       const out = {
-        a: basename(a),
-        b: basename(b),
+        a: pair.a,
+        b: pair.b,
         degrade,
         score,
         threshold: policy?.threshold ?? null,
