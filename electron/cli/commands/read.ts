@@ -151,6 +151,8 @@ export function createReadCommand(deps: ReadCommandDeps): KioskctlCommand {
           chipAuthentication: true,
           ...(args.aaChallenge ? { aaChallenge: args.aaChallenge } : {}),
         });
+        // After an interrupt the session rejects with `aborted`; nobody awaits it any more.
+        reading.catch(() => undefined);
         const outcome = await Promise.race([reading, io.interrupted.then(() => 'interrupted' as const)]);
         if (outcome === 'interrupted') return ExitCode.interrupted;
         result = outcome;
