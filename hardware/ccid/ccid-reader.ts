@@ -108,8 +108,14 @@ export class CcidReader extends TypedEmitter<CardReaderEvents> implements CardRe
   }
 
   async cardPresent(): Promise<boolean> {
-    const response = await this.#command(MessageType.getSlotStatus, [0, 0, 0], new Uint8Array(0));
-    return iccStatus(response.params[0]) !== 'absent';
+    try {
+      const response = await this.#command(MessageType.getSlotStatus, [0, 0, 0], new Uint8Array(0));
+      return iccStatus(response.params[0]) !== 'absent';
+    } catch (error) {
+      // Some readers flag GetSlotStatus on an empty slot as failed (bStatus 0x42, ICC mute).
+      if (error instanceof NoCardError) return false;
+      throw error;
+    }
   }
 
   async transmit(command: Uint8Array): Promise<Uint8Array> {
