@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { makeClip } from '../fixtures/camera/make-clip';
-import { callHarness, HARNESS_DIR, MODELS_DIR, openHarness, PROJECT_ROOT } from '../scripts/face-eval/harness-server';
+import { callHarness, defaultFacesDir, HARNESS_DIR, MODELS_DIR, openHarness, PROJECT_ROOT } from '../scripts/face-eval/harness-server';
 import type { FaceDecision } from '../renderer/face/decision';
 import type { PassiveResult } from '../renderer/face/liveness';
 
-const FACES = '/work/shared/data/faces';
-const faces = existsSync(FACES) ? FACES : join(PROJECT_ROOT, '..', 'shared', 'data', 'faces');
+const faces = defaultFacesDir();
 
 interface CaptureResult {
   label: string;

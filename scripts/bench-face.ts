@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callHarness, openHarness, PROJECT_ROOT } from './face-eval/harness-server';
+import { callHarness, defaultFacesDir, openHarness, PROJECT_ROOT } from './face-eval/harness-server';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -18,7 +18,7 @@ const arg = (name: string, fallback: number) => {
 };
 const iterations = arg('--iterations', 60);
 const sessions = arg('--sessions', 5);
-const faces = '/work/shared/data/faces';
+const faces = defaultFacesDir();
 const policyFile = JSON.parse(readFileSync(join(PROJECT_ROOT, 'renderer/face/matcher-policy.json'), 'utf8')) as { name: string; version: string; model_sha256: string; threshold: number; target_fmr: number };
 const policy = { target_fmr: policyFile.target_fmr, liveness_required: true, matchers: [{ name: policyFile.name, version: policyFile.version, model_sha256: policyFile.model_sha256, threshold: policyFile.threshold }] };
 

@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { evaluate, renderRoc, toCsv, type Degrade, type EvalResult } from './evaluate';
-import { openHarness, PROJECT_ROOT } from './harness-server';
+import { defaultFacesDir, openHarness, PROJECT_ROOT } from './harness-server';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -35,7 +35,7 @@ const minPer = flag('--min-per-identity');
 const maxIds = flag('--max-identities');
 const runsArg = flag('--runs');
 const writePolicy = bool('--write-policy');
-const folder = resolve(args[0] ?? '/work/shared/data/faces');
+const folder = resolve(args[0] ?? defaultFacesDir());
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, '.gitignore'), '*\n');
 

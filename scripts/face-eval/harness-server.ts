@@ -24,6 +24,12 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export const HARNESS_DIR = join(PROJECT_ROOT, 'build', 'face-harness');
 export const MODELS_DIR = join(PROJECT_ROOT, 'build', 'models');
 
+/** The shared test photos: /work/shared/data/faces, or shared/ beside the checkout (CI). */
+export function defaultFacesDir(): string {
+  const beside = join(PROJECT_ROOT, '..', 'shared', 'data', 'faces');
+  return existsSync('/work/shared/data/faces') ? '/work/shared/data/faces' : beside;
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',

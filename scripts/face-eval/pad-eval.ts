@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClip, type ClipKind } from '../../fixtures/camera/make-clip';
 import { listIdentities } from './dataset';
-import { callHarness, openHarness, PROJECT_ROOT } from './harness-server';
+import { callHarness, defaultFacesDir, openHarness, PROJECT_ROOT } from './harness-server';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const faces = '/work/shared/data/faces';
+const faces = defaultFacesDir();
 const photos = listIdentities(faces)
   .filter((i) => !i.name.startsWith('bbt_'))
   .map((i) => i.files[0]!)
