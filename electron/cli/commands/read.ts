@@ -242,7 +242,7 @@ function humanText(r: Omit<Awaited<ReturnType<typeof interpret>>, 'portraitImage
     `access:     ${r.accessProtocol.protocol}${'oid' in r.accessProtocol ? ` ${r.accessProtocol.mapping} ${r.accessProtocol.cipher} (parameter ${r.accessProtocol.parameterId}, ${r.accessProtocol.password})` : ''}`,
     h ? `holder:     ${h.primaryIdentifier ?? ''}, ${h.secondaryIdentifier ?? ''} — ${h.documentCode ?? ''} ${h.issuingState ?? ''} ${h.documentNumber ?? ''}, born ${h.birthDate ?? ''}, expires ${h.expiryDate ?? ''}` : 'holder:     (no DG1)',
     `PA:         ${r.pa.result}${'reasons' in r.pa && r.pa.reasons.length ? ` (${r.pa.reasons.join(', ')})` : ''}`,
-    `chip auth:  ${r.chipAuth ? `${r.chipAuth.method} ${r.chipAuth.result}` : 'none offered'}`,
+    `chip auth:  ${r.chipAuthSteps.length ? r.chipAuthSteps.map((s) => `${s.method} ${s.result}`).join(', ') : 'none offered'}${r.chipAuth?.detail ? ` (${r.chipAuth.detail})` : ''}`,
     `portrait:   ${r.portrait ? JSON.stringify(r.portrait) : '(no DG2)'}`,
     `timings:    ${r.timings.apdus} APDUs, ${r.timings.bytes} bytes, ${r.timings.ms.toFixed(0)} ms${r.timings.wireTimeBoundMs !== null ? `, wire-time bound ${r.timings.wireTimeBoundMs.toFixed(0)} ms` : ''}`,
   ].join('\n');
