@@ -89,6 +89,13 @@ describe('CCID over HID, end to end against the report-level device', () => {
     await expect(reader.transmit(SELECT)).rejects.toMatchObject({ code: 'card-not-powered' });
   });
 
+  it('survives malformed and dangling reports before a response', async () => {
+    const { sim, reader } = await setup();
+    await reader.powerOn();
+    sim.inject('garbage-reports');
+    expect(toHex(await reader.transmit(SELECT))).toBe('9000');
+  });
+
   it('keeps waiting through time extension', async () => {
     const { sim, reader } = await setup(30);
     await reader.powerOn();
