@@ -121,6 +121,7 @@ describe('parseUpgradeArgs', () => {
   it('needs a reader, a face source and exactly one access key', () => {
     expect(() => parseUpgradeArgs(['--face', 'x.y4m', '--can', '123456'])).toThrow(/--reader/);
     expect(() => parseUpgradeArgs(['--reader', 'sim:x', '--face', 'x.y4m'])).toThrow(/exactly one/);
+    expect(() => parseUpgradeArgs(['--reader', 'sim:x', '--face', 'me.jpg', '--can', '123456'])).toThrow(/still photo cannot pass liveness/);
     expect(() => parseUpgradeArgs(['--reader', 'sim:x', '--face', 'x.y4m', '--can', '123456', '--bind-code', '12'])).toThrow(/8 digits/);
     expect(parseUpgradeArgs(['--reader', 'sim:x', '--face', 'x.y4m', '--mrz', 'L898902C3,740812,340415', '--json'])).toMatchObject({
       accessKey: { kind: 'mrz', documentNumber: 'L898902C3', birthDate: '740812', expiryDate: '340415' },

@@ -75,6 +75,9 @@ export function parseUpgradeArgs(argv: string[]): UpgradeArgs {
   }
   if (!values.reader) throw new UsageError('--reader is required');
   if (!values.face) throw new UsageError('--face is required');
+  if (values.face !== 'camera' && !/\.(y4m|mjpeg)$/i.test(values.face)) {
+    throw new UsageError('--face takes a .y4m or .mjpeg clip (fixtures/camera/make-clip.ts) or "camera"; a still photo cannot pass liveness');
+  }
   if ((values.mrz === undefined) === (values.can === undefined)) throw new UsageError('give exactly one of --mrz and --can');
   let accessKey: AccessKeyInput;
   if (values.can !== undefined) {
@@ -283,9 +286,6 @@ async function openCard(uri: string): Promise<CardSession> {
  * capture) or the real camera. A still photo cannot show liveness, so it is refused up front.
  */
 export async function openHarnessFace(spec: string): Promise<FaceDecider> {
-  if (spec !== 'camera' && !/\.(y4m|mjpeg)$/i.test(spec)) {
-    throw new UsageError('--face takes a .y4m or .mjpeg clip (fixtures/camera/make-clip.ts) or "camera"; a still photo cannot pass liveness');
-  }
   const h = await import('../../../scripts/face-eval/harness-server');
   const harness = await h.openHarness({ dataRoot: h.PROJECT_ROOT, ...(spec === 'camera' ? {} : { fakeVideo: resolve(spec) }) });
   const b64u = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
