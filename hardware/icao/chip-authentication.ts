@@ -3,7 +3,6 @@ import { createECDH } from 'node:crypto';
 import { bigintFromBytes, bigintToBytes, concat } from './bytes';
 import type { ChipChannel } from './channel';
 import { kdf } from './crypto';
-import { encodePoint, randomScalar } from './domain-parameters';
 import { ChipAuthenticationError } from './errors';
 import { decodeAgreementPublicKey, type AgreementPublicKey } from './keys';
 import { caProtocol, oidContentBytes, type CaProtocol } from './oids';
@@ -91,6 +90,3 @@ export async function performChipAuthentication(
   channel.sm = new SecureMessaging({ cipher: protocol.cipher, encKey: kdf(shared, 1, protocol.cipher), macKey: kdf(shared, 2, protocol.cipher), ssc: 0n });
   return { protocol: protocol.oid, ...(choice.keyId !== undefined ? { keyId: choice.keyId } : {}) };
 }
-
-/** Ephemeral public key encoding helper for callers that build keys themselves. */
-export { encodePoint, randomScalar };

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { bigintFromBytes, byteLength } from './bytes';
+import { bigintFromBytes } from './bytes';
 import { ecGroupByNodeCurve, standardizedDomainParameters, type DhGroup, type EcGroup } from './domain-parameters';
 import { IcaoError } from './errors';
 import { OID } from './oids';
@@ -92,7 +92,6 @@ export function privateScalar(key: KeyObject): bigint {
   return bad('unsupported private key');
 }
 
-export { byteLength };
 
 /** The RFC 5114 group of a DH private key (from its PKCS#8 DHParameter / DomainParameters). */
 export function dhGroupOfPrivateKey(key: KeyObject): DhGroup | undefined {
