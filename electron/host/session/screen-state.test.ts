@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ScreenState as ContractScreenState } from '../../common/session-state';
 import { AccessKeyInput, FaceDecision, ScreenState, toScreenState, type ScreenSource } from './screen-state';
 
 const context: ScreenSource['context'] = {
@@ -33,7 +34,12 @@ describe('screen state', () => {
       ['result', 'result'],
       ['outOfService', 'out-of-service'],
     ];
-    for (const [value, screen] of cases) expect(toScreenState({ value, context }, options).screen).toBe(screen);
+    for (const [value, screen] of cases) {
+      const projected = toScreenState({ value, context }, options);
+      expect(projected.screen).toBe(screen);
+      // The renderer↔host contract (electron/common) accepts exactly what the machine projects.
+      expect(ContractScreenState.parse(projected)).toEqual(projected);
+    }
     expect(toScreenState({ value: { binding: 'checking' }, context }, options)).toMatchObject({ checking: true, code: '1234' });
     expect(toScreenState({ value: 'face', context }, options)).toMatchObject({ attempt: 2, maxAttempts: 3, lastOutcome: 'no-match' });
   });
