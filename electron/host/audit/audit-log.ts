@@ -84,13 +84,17 @@ export class AuditLog {
   append(event: AuditEvent): TreeHeadInfo & { index: number } {
     const parsed = AuditEvent.safeParse(event);
     if (!parsed.success) throw new AuditEventError(`audit event refused: ${parsed.error.message}`);
-    this.sync();
-    const index = this.frontier.size;
-    const leaf = JSON.stringify({ at: new Date(this.now()).toISOString(), ...parsed.data });
-    const hash = leafHash(encoder.encode(leaf));
-    guardStore(() => this.store.db.prepare('INSERT INTO audit_leaf (leaf_index, leaf, leaf_hash) VALUES (?, ?, ?)').run(index, leaf, hash));
-    this.frontier.append(hash);
-    return { index, treeSize: this.frontier.size, root: this.frontier.root() };
+    // Read-then-insert under the write lock (a savepoint when already in a transaction), so two
+    // processes (host and kioskctl) cannot both take the same index.
+    return this.store.transaction(() => {
+      this.sync();
+      const index = this.frontier.size;
+      const leaf = JSON.stringify({ at: new Date(this.now()).toISOString(), ...parsed.data });
+      const hash = leafHash(encoder.encode(leaf));
+      this.store.db.prepare('INSERT INTO audit_leaf (leaf_index, leaf, leaf_hash) VALUES (?, ?, ?)').run(index, leaf, hash);
+      this.frontier.append(hash);
+      return { index, treeSize: this.frontier.size, root: this.frontier.root() };
+    });
   }
 
   head(): TreeHeadInfo {

@@ -170,6 +170,20 @@ describe('outbox ↔ authority conformance', () => {
     expect(stub.counters.accepted.get(queued.jti)).toBe(1);
   });
 
+  it('two processes delivering the same entry close it once, with one audit leaf', async () => {
+    const { queued } = await queueOne();
+    const { Outbox } = await import('./outbox');
+    const other = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client });
+    const results = await Promise.all([kiosk.outbox.attempt(queued.jti), other.attempt(queued.jti)]);
+    // The loser either saw 409 in-progress (still pending) or the stored receipt; either way one close.
+    for (let i = 0; i < 3 && row(queued.jti)?.state !== 'delivered'; i += 1) await kiosk.outbox.attempt(queued.jti);
+    expect(results).toContain('delivered');
+    expect(row(queued.jti)?.state).toBe('delivered');
+    const delivered = kiosk.audit.leaves().filter((l) => l.leaf.includes(queued.jti) && l.leaf.includes('"outcome":"delivered"'));
+    expect(delivered).toHaveLength(1);
+    expect(stub.counters.accepted.get(queued.jti)).toBe(1);
+  });
+
   it('resumes pending entries after a restart (new process, same store)', async () => {
     stub.setFaults(() => '503');
     const { queued } = await queueOne();

@@ -179,12 +179,14 @@ export class Outbox {
   private close(row: Row, state: Exclude<OutboxState, 'pending'>, details: { receipt?: string; receiptId?: string; problem?: string; error?: string }): void {
     this.options.store.transaction(() => {
       // The attestation carries document data: once the entry is closed it is no longer kept.
-      this.db
+      const { changes } = this.db
         .prepare(
           `UPDATE outbox SET state = ?, body = NULL, attempts = attempts + 1, receipt = ?, receipt_id = ?, problem_type = ?,
              last_error = coalesce(?, last_error), closed_at = ? WHERE jti = ? AND state = 'pending'`,
         )
         .run(state, details.receipt ?? null, details.receiptId ?? null, details.problem ?? null, details.error ?? null, this.now(), row.jti);
+      // Another process (kioskctl outbox retry next to the host) closed it first: one audit leaf only.
+      if (changes === 0) return;
       this.options.audit.append({
         kind: 'submission',
         session_id: row.session_id,
