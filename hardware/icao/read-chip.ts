@@ -5,7 +5,7 @@ import { performBac, systemRandom, type RandomSource } from './bac';
 import { ChipChannel } from './channel';
 import { performChipAuthentication } from './chip-authentication';
 import { SUPPORTED_PARAMETER_IDS, type EcGroup } from './domain-parameters';
-import { AccessControlError, CardStatusError, IcaoError, SecureMessagingError } from './errors';
+import { AccessControlError, CardStatusError, ChipAuthenticationError, IcaoError, SecureMessagingError } from './errors';
 import { readFile, selectApplication, selectFile, type FragmentCache } from './file-reader';
 import { EMRTD_AID, dataGroupForTag, type ChipFileName } from './files';
 import { decodeAgreementPublicKey } from './keys';
@@ -204,12 +204,20 @@ export async function readChip(transceiver: ApduTransceiver, options: ReadChipOp
       }
     }
   }
-  for (const name of wanted) await readIfPresent(name);
-  if (caConfirmedAfter !== undefined) {
-    // ICAO 9303-11 §6.2: CA authenticates implicitly — a protected response must verify under the
-    // new keys. A file read after CA already did; otherwise ask for one.
-    if (channel.stats.apdus === caConfirmedAfter) await selectFile(channel, 0x011e, 'EF.COM');
-    chipAuthSteps.unshift({ method: 'CA', result: 'valid' });
+  try {
+    for (const name of wanted) await readIfPresent(name);
+    if (caConfirmedAfter !== undefined) {
+      // ICAO 9303-11 §6.2: CA authenticates implicitly — a protected response must verify under the
+      // new keys. A file read after CA already did; otherwise ask for one.
+      if (channel.stats.apdus === caConfirmedAfter) await selectFile(channel, 0x011e, 'EF.COM');
+      chipAuthSteps.unshift({ method: 'CA', result: 'valid' });
+    }
+  } catch (e) {
+    // The first response under the CA keys does not verify: the chip does not hold DG14's key.
+    if (e instanceof SecureMessagingError && caConfirmedAfter !== undefined && channel.stats.apdus === caConfirmedAfter + 1) {
+      throw new ChipAuthenticationError('chip-authentication-failed', 'the chip cannot answer under the Chip Authentication keys (DG14 key not its own)', { cause: e });
+    }
+    throw e;
   }
 
   if (options.chipAuthentication && options.aaChallenge && files.DG15) {
