@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const logs = new LogRing(2000, process.stderr);
   const logger = createLogger(config.logLevel, logs);
   const kiosk = await startKiosk(config, logger);
-  const diagnostics = createDiagnostics({ config, logs, ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl }), onAuditError: (err) => logger.error({ err }, 'audit append failed') });
+  const diagnostics = createDiagnostics({ config, logs, ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }), onAuditError: (err) => logger.error({ err }, 'audit append failed') });
   const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', session: kiosk.runtime, diagnostics }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );

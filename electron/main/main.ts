@@ -61,7 +61,7 @@ async function start(): Promise<void> {
   const diagnostics = createDiagnostics({
     config,
     logs,
-    ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl }),
+    ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }),
     onAuditError: (err) => logger.error({ err }, 'audit append failed'),
   });
   const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', session: kiosk.runtime, diagnostics }), (error, channel) =>

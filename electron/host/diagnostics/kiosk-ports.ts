@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CLOCK_SKEW_ALLOWANCE_S } from '../authority-client/client';
 import { enroll, readIdentity } from '../identity/enrollment';
+import type { CardReader } from '../../../hardware/ccid/ccid-reader';
 import type { KioskRuntime as StoreRuntime } from '../session/kiosk-runtime';
 import type { DiagnosticsPolicy, DiagnosticsPorts } from './ports';
 
@@ -39,10 +40,19 @@ async function unauthenticatedSkew(authorityUrl: string, fetchImpl: typeof fetch
   return { skewSeconds, withinAllowance: Math.abs(skewSeconds) <= CLOCK_SKEW_ALLOWANCE_S };
 }
 
-export function diagnosticsPortsFor(runtime: StoreRuntime, options: { authorityUrl: string; fetch?: typeof fetch }): DiagnosticsPorts {
+export interface KioskPortsOptions {
+  authorityUrl: string;
+  /** The kiosk's shared reader: the test uses it and leaves it open (the kiosk keeps using it). */
+  cardReader?: () => Promise<CardReader>;
+  fetch?: typeof fetch;
+}
+
+export function diagnosticsPortsFor(runtime: StoreRuntime, options: KioskPortsOptions): DiagnosticsPorts {
   const fetchImpl = options.fetch ?? fetch;
   const outbox = runtime.outbox;
+  const cardReader = options.cardReader;
   return {
+    ...(cardReader ? { openReader: async () => ({ reader: await cardReader(), close: async () => {} }) } : {}),
     audit: runtime.audit,
     ...(outbox ? { outbox: { list: (state) => outbox.list(state), makeDue: () => outbox.makeDue(), wake: () => outbox.wake() } } : {}),
     authority: {

@@ -22,6 +22,8 @@ export const CONSENT_TEXT_VERSION = 'consent-2026-11';
 export interface KioskComposition {
   runtime: KioskRuntime;
   store: StoreRuntime;
+  /** The kiosk's one shared card reader (diagnostics' reader test uses it rather than opening the device twice). */
+  cardReader: () => Promise<CardReader>;
   close(): Promise<void>;
 }
 
@@ -108,7 +110,8 @@ export async function composeKiosk(options: ComposeOptions): Promise<KioskCompos
   if (!store.identity) logger.warn('the kiosk is not enrolled: it stays out of service until `kioskctl enroll`');
   const stopOutbox = new AbortController();
   const outboxLoop = store.outbox?.run(stopOutbox.signal).catch((error: unknown) => logger.error({ err: error }, 'outbox loop stopped'));
-  const reader = createChipDocumentReader({ reader: sharedReader(options.openReader ?? readerOpener(config.reader.uri, config.reader.pollIntervalMs)) });
+  const cardReader = sharedReader(options.openReader ?? readerOpener(config.reader.uri, config.reader.pollIntervalMs));
+  const reader = createChipDocumentReader({ reader: cardReader });
   const runtime = createKioskRuntime({
     services: {
       authority: store.client ?? new NotEnrolledAuthority(),
@@ -128,6 +131,7 @@ export async function composeKiosk(options: ComposeOptions): Promise<KioskCompos
   return {
     runtime,
     store,
+    cardReader,
     async close() {
       runtime.stop();
       stopOutbox.abort();
