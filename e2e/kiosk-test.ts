@@ -17,6 +17,8 @@ export interface RunningWebHost {
   url(query?: Record<string, string>): string;
   dataDir: string;
   process: ChildProcess;
+  /** Everything the host logged (stderr), for the privacy scan. */
+  logs(): string;
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,12 @@ export async function startWebHost(env: Record<string, string> = {}): Promise<Ru
   const child = spawn(process.execPath, [join(repoRoot, 'dist/electron/web-host.js'), '--json', '--no-open'], {
     cwd: repoRoot,
     env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => {
+    logs.push(chunk.toString('utf8'));
+    process.stderr.write(chunk);
   });
   const first = await new Promise<string>((resolveLine, reject) => {
     const timer = setTimeout(() => reject(new Error('web host did not start within 20 s')), 20_000);
@@ -42,6 +49,7 @@ export async function startWebHost(env: Record<string, string> = {}): Promise<Ru
     origin,
     dataDir,
     process: child,
+    logs: () => logs.join(''),
     url: (query) => `${origin}/${query ? `?${new URLSearchParams(query)}` : ''}${fragment}`,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -4,7 +4,7 @@
 // electron-builder). Run: `npm run build`.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { existsSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +24,10 @@ for (const step of ['scripts/models/build-models.ts']) {
 }
 
 await viteBuild({ configFile: at('renderer.vite.config.ts'), logLevel: 'warn' });
+// The face models (built from npm packages above) are served with the renderer, at ./models/.
+if (existsSync(at('build/models/models.json'))) {
+  cpSync(at('build/models'), at('dist/renderer/models'), { recursive: true, filter: (src) => !src.includes('.npm-cache') && !src.endsWith('.gitignore') });
+}
 
 const common = {
   bundle: true,

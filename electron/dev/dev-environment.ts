@@ -8,7 +8,8 @@
  * Tooling, not product: it imports fixtures/ (allowed for electron/dev, see .dependency-cruiser.cjs).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { parseAuthorityConfig } from '../../authority/config';
@@ -18,12 +19,25 @@ import { loadCardProfile } from '../../fixtures/cards/card-profile';
 import { CitizenApp } from '../../fixtures/citizen-app/citizen-app';
 import { getTestPki } from '../../fixtures/pki/test-pki';
 import { CcidSerialSimulator } from '../../fixtures/sim/ccid-serial-device';
+import type { SimulatedCard } from '../../fixtures/sim/simulated-card';
 import { VirtualChip } from '../../fixtures/virtual-chip/virtual-chip';
 import { enroll, readIdentity } from '../host/identity/enrollment';
 import { FileTerminalKey } from '../host/identity/terminal-key';
 import { dataFiles } from '../host/session/kiosk-runtime';
 import { openStore } from '../host/store/database';
 import type { MatcherIdentity } from '../host/session/decisions';
+
+/**
+ * The threshold the face engineer calibrated for this matcher (renderer/face/matcher-policy.json,
+ * read as data); the demo authority approves it like a real authority publishes its own.
+ */
+export function calibratedThreshold(): number {
+  const file = fileURLToPath(new URL('../../renderer/face/matcher-policy.json', import.meta.url));
+  if (!existsSync(file)) throw new Error(`no calibrated matcher policy at ${file} (npm run eval:face -- … --write-policy)`);
+  const policy = JSON.parse(readFileSync(file, 'utf8')) as { threshold?: unknown };
+  if (typeof policy.threshold !== 'number') throw new Error(`${file}: no numeric threshold`);
+  return policy.threshold;
+}
 
 export interface DevAuthority {
   url: string;
@@ -35,7 +49,7 @@ export interface DevAuthority {
  * Starts the reference authority on 127.0.0.1:0 with its own folder (never the kiosk's data
  * folder: the authority keeps holder data the kiosk must not).
  */
-export async function startDevAuthority(options: { dir: string; matcher: MatcherIdentity & { threshold: number }; port?: number }): Promise<DevAuthority> {
+export async function startDevAuthority(options: { dir: string; matcher: MatcherIdentity & { threshold: number }; port?: number; livenessRequired?: boolean }): Promise<DevAuthority> {
   const pki = await getTestPki();
   const trustDir = join(options.dir, 'trust');
   mkdirSync(trustDir, { recursive: true });
@@ -52,7 +66,7 @@ export async function startDevAuthority(options: { dir: string; matcher: Matcher
         policy_version: '2026-11-dev',
         target_fmr: 1e-4,
         matchers: [options.matcher],
-        liveness_required: true,
+        liveness_required: options.livenessRequired ?? true,
         chip_auth_required: true,
       },
       trust_dir: trustDir,
@@ -62,7 +76,15 @@ export async function startDevAuthority(options: { dir: string; matcher: Matcher
   );
   const authority = await createAuthority(config);
   const url = await authority.listen();
-  return { url, authority, close: () => authority.close() };
+  return {
+    url,
+    authority,
+    async close() {
+      // Long polls (up to 30 s) would hold fastify's close: end them.
+      authority.app.server.closeAllConnections();
+      await authority.close();
+    },
+  };
 }
 
 /** A demo citizen account at the authority whose holder is the card's, and the app that approves QR codes. */
@@ -114,21 +136,53 @@ export interface SimulatedReader {
   simulator: CcidSerialSimulator;
   insert(): void;
   remove(): void;
+  /** The citizen lifts the card after this many more APDUs (it is then off the reader). */
+  liftAfter(apdus: number): void;
   close(): Promise<void>;
+}
+
+/** The chip as the reader holds it, with a hand that can lift it off mid-transfer. */
+class LiftableCard implements SimulatedCard {
+  private liftAt: number | undefined;
+  private apdus = 0;
+  constructor(
+    private readonly chip: VirtualChip,
+    private readonly lift: () => void,
+  ) {}
+  liftAfter(apdus: number): void {
+    this.apdus = 0;
+    this.liftAt = apdus;
+  }
+  reset(): Uint8Array {
+    return this.chip.reset();
+  }
+  transmit(command: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    this.apdus += 1;
+    if (this.liftAt !== undefined && this.apdus >= this.liftAt) {
+      this.liftAt = undefined;
+      // The card leaves the field while this command is on the wire: the reader answers "no card".
+      this.lift();
+    }
+    return this.chip.transmit(command);
+  }
 }
 
 /** A CCID serial reader on a pseudo-terminal with the profile's virtual chip (on the reader when `inserted`). */
 export async function startSimulatedReader(profileId: string, options: { inserted?: boolean } = {}): Promise<SimulatedReader> {
   const card = await buildCard(await loadCardProfile(profileId));
   const chip = new VirtualChip(card.image);
-  const simulator = await CcidSerialSimulator.start({ card: options.inserted === false ? undefined : chip });
+  let simulator: CcidSerialSimulator | undefined;
+  const held = new LiftableCard(chip, () => simulator?.engine.removeCard());
+  simulator = await CcidSerialSimulator.start({ card: options.inserted === false ? undefined : held });
+  const sim = simulator;
   return {
-    uri: `ccid-serial:${simulator.hostPath}`,
+    uri: `ccid-serial:${sim.hostPath}`,
     card,
     chip,
-    simulator,
-    insert: () => simulator.engine.insertCard(chip),
-    remove: () => simulator.engine.removeCard(),
-    close: () => simulator.close(),
+    simulator: sim,
+    insert: () => sim.engine.insertCard(held),
+    remove: () => sim.engine.removeCard(),
+    liftAfter: (apdus) => held.liftAfter(apdus),
+    close: () => sim.close(),
   };
 }

@@ -12,13 +12,7 @@ import type { KioskConfig } from '../host/config';
 import { composeKiosk, readerOpener, type KioskComposition } from '../host/kiosk/compose';
 import { kioskMatcher } from '../host/kiosk/kiosk-matcher';
 import type { Logger } from '../host/logger';
-import { createDemoCitizen, enrollDevKiosk, startDevAuthority, startSimulatedReader, type DevAuthority, type SimulatedReader } from './dev-environment';
-
-/**
- * Development threshold for the demo authority's policy: NOT a calibrated value. A real authority
- * publishes the threshold independent testing found for its target FMR.
- */
-export const DEV_MATCH_THRESHOLD = 0.35;
+import { calibratedThreshold, createDemoCitizen, enrollDevKiosk, startDevAuthority, startSimulatedReader, type DevAuthority, type SimulatedReader } from './dev-environment';
 
 export interface DevelopmentKiosk extends KioskComposition {
   authorityUrl: string;
@@ -50,7 +44,7 @@ export async function composeDevelopmentKiosk(config: KioskConfig, logger: Logge
   if (authorityUrl === 'embedded') {
     // Its own folder, never inside the kiosk's: the authority keeps holder data, the kiosk must not.
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-dev-authority-'));
-    authority = await startDevAuthority({ dir, matcher: { ...kioskMatcher(), threshold: DEV_MATCH_THRESHOLD } });
+    authority = await startDevAuthority({ dir, matcher: { ...kioskMatcher(), threshold: calibratedThreshold() } });
     cleanups.push(() => authority!.close());
     authorityUrl = authority.url;
     await enrollDevKiosk(config.dataDir, authority);

@@ -30,6 +30,9 @@ export interface ChipDocumentReaderOptions {
   now?: () => Date;
 }
 
+/** Fragments of an interrupted read are kept this long for a resume, then dropped. */
+const CACHE_LIFETIME_MS = 120_000;
+
 const b64u = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 /** ICAO 9303-11 §5.1 failures in the citizen's words. */
@@ -83,6 +86,7 @@ export function createChipDocumentReader(options: ChipDocumentReaderOptions): Do
   const pollMs = options.pollMs ?? 200;
   const now = options.now ?? (() => new Date());
   let cache = new MemoryFragmentCache();
+  let staleCache: NodeJS.Timeout | undefined;
   const removalListeners = new Set<() => void>();
   let watched: CardReader | undefined;
 
@@ -140,10 +144,17 @@ export function createChipDocumentReader(options: ChipDocumentReaderOptions): Do
           ? { mrz: { documentNumber: key.documentNumber, dateOfBirth: key.birthDate, dateOfExpiry: key.expiryDate } }
           : { can: key.can };
       const reader = await open();
+      clearTimeout(staleCache);
       const dropCache = () => {
+        clearTimeout(staleCache);
         cache = new MemoryFragmentCache();
       };
-      request.signal.addEventListener('abort', dropCache, { once: true });
+      // A read cut short (card lifted) keeps what it read so the next read resumes; if no read
+      // follows within the card-wait bound, the fragments are dropped all the same.
+      request.signal.addEventListener('abort', () => {
+        staleCache = setTimeout(dropCache, CACHE_LIFETIME_MS);
+        staleCache.unref?.();
+      }, { once: true });
 
       let chip: Awaited<ReturnType<typeof readChip>>;
       try {

@@ -3,7 +3,7 @@
  * `matchers`). The manifest is data shipped with the renderer's face pipeline; the host reads
  * only its identity, never the model.
  */
-import manifest from '../../../renderer/face/matchers/faceplugin-fr-112.json';
+import manifest from '../../../renderer/face/matchers/faceplugin-fr-112.json' with { type: 'json' };
 import type { MatcherIdentity } from '../session/decisions';
 
 /** hex SHA-256 → b64u, as the protocol carries it. */

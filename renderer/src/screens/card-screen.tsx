@@ -26,7 +26,7 @@ export function CardScreen({ state }: { state: CardState }) {
       <div className="progress" role="progressbar" aria-label={t('card.progressLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} data-testid="card-progress">
         <div className="progress-fill" style={{ width: `${percent}%` }} />
       </div>
-      <p className="muted">{t('card.progress', { percent })}</p>
+      {state.progress && <p className="muted">{t('card.progress', { percent })}</p>}
     </ScreenFrame>
   );
 }

@@ -14,6 +14,7 @@ type Phase = 'starting' | 'running' | 'countdown' | 'deciding' | 'camera-error' 
 /** Give up collecting frames after this long and decide on what there is. */
 const CAPTURE_LIMIT_MS = 45_000;
 const COUNTDOWN_S = 3;
+const MIN_SCORED_FRAMES = 3;
 
 function stillImage(reference: FaceReference): StillImage {
   const bytes = Uint8Array.from(atob(reference.data), (c) => c.charCodeAt(0));
@@ -91,13 +92,17 @@ export function FaceScreen({ state }: { state: FaceState }) {
 
       const started = performance.now();
       let readyAt: number | null = null;
+      let scored = 0;
       while (!stopped) {
         const bitmap = await createImageBitmap(element);
         const outcome = await session.frame(bitmap, performance.now());
         if (stopped) return;
         setPrompt(outcome.prompt);
         setQualityOk(outcome.report.quality.ok);
-        if (outcome.ready && readyAt === null) readyAt = performance.now();
+        if (outcome.report.score !== undefined) scored += 1;
+        // A failed challenge ends the attempt as soon as there are frames to score: the host
+        // judges it (not live) and decides on a retry, without the citizen waiting for nothing.
+        if ((outcome.ready || (outcome.challenge.failure !== null && scored >= MIN_SCORED_FRAMES)) && readyAt === null) readyAt = performance.now();
         if (readyAt !== null) {
           const left = COUNTDOWN_S - Math.floor((performance.now() - readyAt) / 1000);
           setPhase('countdown');

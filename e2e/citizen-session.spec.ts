@@ -1,0 +1,108 @@
+/**
+ * The citizen session on the real chain (reference authority, CCID-serial reader simulator on a
+ * pseudo-terminal, virtual chip): every screen in both languages, resume after the card is
+ * lifted, inactivity wipe, and out-of-service that recovers by itself.
+ */
+import type { Page, TestInfo } from '@playwright/test';
+import { expect, mrzOf, screen, startAndBind, test, typeMrz } from './citizen-world';
+
+/** Screenshots the screen in the current language and in the other one, then switches back. */
+async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const current = (await page.locator('html').getAttribute('lang')) ?? 'en';
+  const other = current === 'en' ? 'zh-CN' : 'en';
+  await page.screenshot({ path: testInfo.outputPath(`${name}-${current}.png`) });
+  const toggle = page.getByRole('button', { name: other === 'en' ? 'English' : '中文' });
+  if ((await toggle.count()) === 0) return;
+  await toggle.click();
+  await expect(page.locator('html')).toHaveAttribute('lang', other);
+  await page.screenshot({ path: testInfo.outputPath(`${name}-${other}.png`) });
+  await page.getByRole('button', { name: current === 'en' ? 'English' : '中文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', current);
+}
+
+test.describe('citizen session', () => {
+  test('screens in both languages: welcome, consent, binding with a wrong code, card, MRZ entry, lifted card resumed, refusal', async ({ world }, testInfo) => {
+    const w = await world({ profile: 'utopia-dg1-tampered', inserted: false });
+    const { page } = await w.open({ lang: 'en' });
+    await expect(screen(page)).toHaveAttribute('data-screen', 'attract');
+    await shoot(page, testInfo, 'attract');
+
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'consent');
+    await shoot(page, testInfo, 'consent');
+    await page.getByRole('button', { name: 'I agree, continue' }).click();
+
+    // The fallback code: a wrong one is refused with the tries left.
+    await expect(page.getByTestId('session-qr')).toBeVisible();
+    const keypad = page.getByRole('group', { name: 'Upgrade code' });
+    for (const digit of '12345678') await keypad.getByRole('button', { name: digit, exact: true }).click();
+    await expect(page.getByTestId('code-slots')).toContainText('12345678');
+    await shoot(page, testInfo, 'binding');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByRole('alert')).toContainText('That code was not accepted');
+    await expect(page.getByRole('alert')).toContainText('4 tries left');
+    await shoot(page, testInfo, 'binding-bad-code');
+
+    // The right code from the app binds the session.
+    const { code } = await w.citizen.requestCode();
+    for (const digit of code) await keypad.getByRole('button', { name: digit, exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'card');
+    await expect(page.getByTestId('card-message')).toHaveText('Lay the card flat on the reader, photo side up, and leave it there.');
+    await shoot(page, testInfo, 'card-waiting');
+
+    w.reader.insert();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'access-key');
+    await shoot(page, testInfo, 'access-key');
+
+    // Lifted in the middle of the read: the screen asks for it back, then resumes.
+    w.reader.liftAfter(18);
+    await typeMrz(page, mrzOf(w.reader));
+    await expect(page.getByTestId('card-message')).toHaveText('The card was moved. Put it back on the reader — we will continue where we stopped.', { timeout: 20_000 });
+    await shoot(page, testInfo, 'card-removed');
+    w.reader.insert();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'result-failure', { timeout: 30_000 });
+    await expect(page.getByTestId('failure-reason')).toHaveAttribute('data-reason', 'tampered');
+    await shoot(page, testInfo, 'result-failure');
+  });
+
+  test('a card lifted mid-read resumes where it stopped and reaches the face step', async ({ world }) => {
+    const w = await world({ profile: 'utopia-genuine' });
+    const { page } = await w.open({ lang: 'en' });
+    await startAndBind(page, w.citizen);
+    w.reader.liftAfter(18);
+    await typeMrz(page, mrzOf(w.reader));
+    await expect(page.getByTestId('card-message')).toContainText('The card was moved', { timeout: 20_000 });
+    const before = Number(await page.getByTestId('card-progress').getAttribute('aria-valuenow'));
+    w.reader.insert();
+    // Resumed, not restarted: the progress never falls back below where the lift left it.
+    await expect(page.getByTestId('card-message')).not.toContainText('The card was moved');
+    await expect(screen(page)).toHaveAttribute('data-screen', 'face', { timeout: 30_000 });
+    expect(before).toBeGreaterThanOrEqual(0);
+  });
+
+  test('inactivity shows a countdown, then wipes back to the welcome screen', async ({ world }, testInfo) => {
+    const w = await world();
+    const { page } = await w.open({ lang: 'zh-CN', env: { KIOSK_SESSION__TIMEOUTSMS: JSON.stringify({ consent: 7_000 }) } });
+    await page.getByRole('button', { name: '开始' }).click();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'consent');
+    await expect(page.getByTestId('idle-banner')).toBeVisible({ timeout: 8_000 });
+    await expect(page.getByTestId('idle-banner')).toContainText('秒后结束');
+    await shoot(page, testInfo, 'idle-countdown');
+    await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 10_000 });
+    await expect(page.getByTestId('idle-banner')).toHaveCount(0);
+  });
+
+  test('authority unreachable at start: out of service, then back by itself', async ({ world }, testInfo) => {
+    const w = await world();
+    const { page } = await w.open({ lang: 'en' });
+    w.authority.authority.faults.unavailableRetryAfter = 1;
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'I agree, continue' }).click();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'out-of-service', { timeout: 20_000 });
+    await expect(screen(page)).toHaveAttribute('data-reason', 'authority');
+    await shoot(page, testInfo, 'out-of-service');
+    w.authority.authority.faults.unavailableRetryAfter = null;
+    await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 20_000 });
+  });
+});
