@@ -141,6 +141,14 @@ describe('citizen session machine', () => {
     expect(session.screenState().screen).toBe('attract');
   });
 
+  it('goes out of service when the authority does not answer the session opening', async () => {
+    fake.services.authority.openSession = () => new Promise(() => undefined);
+    session.send({ type: 'START' });
+    session.send({ type: 'ACCEPT_CONSENT' });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(session.screenState()).toMatchObject({ screen: 'out-of-service', reason: 'authority' });
+  });
+
   it('times out on the face step and wipes the portrait', async () => {
     await toFace();
     await vi.advanceTimersByTimeAsync(60_000);

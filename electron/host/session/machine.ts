@@ -266,6 +266,7 @@ export function createSessionMachine(services: SessionServices, options: Session
           ],
           onError: { target: 'outOfService', actions: assign({ outOfService: 'authority' }) },
         },
+        after: { [t.opening]: { target: 'outOfService', actions: assign({ outOfService: 'authority' }) } },
         on: { CANCEL: 'wipe' },
       },
       binding: {

@@ -98,6 +98,8 @@ export interface SessionServices {
 /** Every waiting state has a bound (ms). */
 export interface SessionTimeouts {
   consent: number;
+  /** Opening the authority session (the client has its own request timeout; this bounds any SessionAuthority). */
+  opening: number;
   binding: number;
   cardWait: number;
   cardRead: number;
@@ -110,6 +112,7 @@ export interface SessionTimeouts {
 
 export const DEFAULT_TIMEOUTS: SessionTimeouts = {
   consent: 60_000,
+  opening: 30_000,
   binding: 300_000,
   cardWait: 90_000,
   cardRead: 45_000,
