@@ -54,11 +54,25 @@ describe('kioskctl outbox and audit', () => {
     expect(await outboxRetry.run(['--jti', jti, '--data-dir', dir.path, '--json'], io)).toBe(ExitCode.ok);
     expect(io.json()).toMatchObject({ results: [{ jti, result: 'delivered' }], pending: 0 });
     io = recordingIo();
-    await outboxExport.run(['--data-dir', dir.path, '--json'], io);
+    await outboxExport.run(['--with-attestations', '--data-dir', dir.path, '--json'], io);
     expect((io.json() as { entries: Array<{ receipt: string; attestation: null }> }).entries[0]).toMatchObject({ attestation: null, receipt: expect.stringMatching(/^ey/) });
     io = recordingIo();
     expect(await auditVerify.run(['--checkpoint', '--data-dir', dir.path, '--json'], io)).toBe(ExitCode.ok);
     expect(io.json()).toMatchObject({ ok: true, treeSize: 3, checkpoints: 1 });
+  });
+
+  it('exports pending attestations only when asked to', async () => {
+    stub.setFaults(() => '503');
+    await queueOne();
+    let io = recordingIo();
+    await outboxExport.run(['--data-dir', dir.path, '--json'], io);
+    const plain = (io.json() as { entries: Array<{ attestation: string | null; attestation_sha256: string }> }).entries[0];
+    expect(plain?.attestation).toBeNull();
+    expect(plain?.attestation_sha256).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    io = recordingIo();
+    await outboxExport.run(['--with-attestations', '--data-dir', dir.path, '--json'], io);
+    expect((io.json() as { entries: Array<{ attestation: string }> }).entries[0]?.attestation).toMatch(/^ey/);
+    stub.setFaults(() => 'none');
   });
 
   it('audit verify fails on a tampered log', async () => {

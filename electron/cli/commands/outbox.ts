@@ -76,19 +76,19 @@ export const outboxRetry: KioskctlCommand = {
 
 export const outboxExport: KioskctlCommand = {
   name: 'outbox export',
-  summary: 'export entries with their receipts, and pending attestations for manual delivery',
-  usage: 'kioskctl outbox export [--out <file>] [--data-dir <dir>] [--json]',
+  summary: 'export entries with their receipts (and, on request, pending attestations for manual delivery)',
+  usage: 'kioskctl outbox export [--with-attestations] [--out <file>] [--data-dir <dir>] [--json]',
   async run(argv: string[], io: CliIo): Promise<ExitCode> {
-    const values = parse(argv, { out: { type: 'string' } });
+    const values = parse(argv, { out: { type: 'string' }, 'with-attestations': { type: 'boolean' } });
     const json = values.json === true;
     try {
       const runtime = await openKioskRuntime({ dataDir: resolveDataDir(values['data-dir'] as string | undefined) });
       try {
         if (!runtime.outbox) throw new NotEnrolledError();
-        const document = { terminal_id: runtime.identity?.terminalId, exported_at: new Date().toISOString(), entries: runtime.outbox.export() };
+        const document = { terminal_id: runtime.identity?.terminalId, exported_at: new Date().toISOString(), entries: runtime.outbox.export({ withAttestations: values['with-attestations'] === true }) };
         const text = JSON.stringify(document, null, json ? undefined : 2);
         if (typeof values.out === 'string') {
-          // Pending attestations carry document data: the file is for the operator only.
+          // With --with-attestations the file carries document data (DG1): for the operator only.
           writeFileSync(values.out, text, { mode: 0o600 });
           io.out(json ? JSON.stringify({ ok: true, file: values.out, entries: document.entries.length }) : `${document.entries.length} entries written to ${values.out}`);
         } else io.out(text);

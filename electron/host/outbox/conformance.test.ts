@@ -126,7 +126,7 @@ describe('outbox ↔ authority conformance', () => {
   it('gets the stored receipt again (200) when the first receipt was lost on the way', async () => {
     const { queued } = await queueOne();
     // The authority stored the receipt, the kiosk never saw it (e.g. it crashed while reading).
-    await kiosk.client.submitUpgrade(kiosk.outbox.export()[0]?.attestation ?? '', queued.jti, queued.payload.session_id);
+    await kiosk.client.submitUpgrade(queued.attestation, queued.jti, queued.payload.session_id);
     expect(stub.counters.accepted.get(queued.jti)).toBe(1);
     expect(await kiosk.outbox.attempt(queued.jti)).toBe('delivered');
     expect(stub.counters.accepted.get(queued.jti)).toBe(1);

@@ -114,10 +114,18 @@ export class Outbox {
     return (guardStore(() => this.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get()) as { n: number }).n;
   }
 
-  /** Entries with their receipts (closed) or attestations (pending, for manual delivery by staff). */
-  export(): Array<OutboxEntry & { attestation: string | null; receipt: string | null }> {
-    const rows = guardStore(() => this.db.prepare('SELECT * FROM outbox ORDER BY created_at, jti').all()) as Row[];
-    return rows.map((row) => ({ ...toEntry(row), attestation: row.body, receipt: row.receipt }));
+  /**
+   * Entries with their receipts and attestation hashes. Pending attestations themselves (they
+   * carry DG1) only when asked for, for a manual delivery by staff.
+   */
+  export(options: { withAttestations?: boolean } = {}): Array<OutboxEntry & { attestation_sha256: string; attestation: string | null; receipt: string | null }> {
+    const rows = guardStore(() => this.db.prepare('SELECT * FROM outbox ORDER BY created_at, jti').all()) as Array<Row & { body_sha256: string }>;
+    return rows.map((row) => ({
+      ...toEntry(row),
+      attestation_sha256: row.body_sha256,
+      attestation: options.withAttestations ? row.body : null,
+      receipt: row.receipt,
+    }));
   }
 
   /** Makes pending entries (all, or one) due now. Returns how many were pending. */
