@@ -24,9 +24,20 @@ export class ChipChannel {
 
   async transmitRaw(command: Uint8Array): Promise<Uint8Array> {
     if (this.signal?.aborted) throw new IcaoError('aborted', 'chip session aborted by the caller');
-    const r = await this.transceiver.transmit(command);
+    let r = await this.transceiver.transmit(command);
     this.stats.apdus++;
     this.stats.bytes += command.length + r.length;
+    // ISO/IEC 7816-4 §5.3.4: 61xx — more response bytes wait for GET RESPONSE (plain, even under SM).
+    for (let i = 0; i < 64 && r.length >= 2 && r[r.length - 2] === 0x61; i++) {
+      const get = Uint8Array.of(command[0]! & 0x03, 0xc0, 0x00, 0x00, r[r.length - 1]!);
+      const more = await this.transceiver.transmit(get);
+      this.stats.apdus++;
+      this.stats.bytes += get.length + more.length;
+      const joined = new Uint8Array(r.length - 2 + more.length);
+      joined.set(r.subarray(0, r.length - 2));
+      joined.set(more, r.length - 2);
+      r = joined;
+    }
     return r;
   }
 
