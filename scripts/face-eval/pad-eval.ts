@@ -56,7 +56,12 @@ try {
     if (!f) continue;
     for (const kind of kinds) {
       const clip = join(dir, `${kind}.y4m`);
-      makeClip(join(faces, photo), clip, kind, 3, 15, f.zoom, f.centreY);
+      try {
+        makeClip(join(faces, photo), clip, kind, 3, 15, f.zoom, f.centreY);
+      } catch (e) {
+        console.error(`${photo} ${kind}: clip not made (${(e as Error).message.split('\n')[0]})`);
+        continue;
+      }
       const h = await openHarness({ dataRoot: faces, fakeVideo: clip });
       try {
         const r = await callHarness<{ faceCounts: number[]; passive: { reason: string; live: boolean }; decision: { decision: string; liveness: { result: string } } | null; steps: string[]; prompts: Array<string | null> }>(
