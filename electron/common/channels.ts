@@ -29,6 +29,8 @@ export const channels = {
 export const eventChannels = {
   devicesChanged: 'event:devices-changed',
   sessionState: 'event:session-state',
+  /** One line of the diagnostics reader test's protocol trace, as it happens. */
+  diagnosticsTrace: 'event:diagnostics-trace',
 } as const;
 
 export type ChannelName = keyof typeof channels;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { channels, eventChannels, type ChannelName, type EventName } from './channels';
-import { diagnosticsChannelSpecs } from './diagnostics-contract';
+import { diagnosticsChannelSpecs, TraceLine } from './diagnostics-contract';
 import { AccessKeyInput, FaceDecision, FaceReference, KeypadKey, Locale, ScreenState } from './session-state';
 
 export type { ChannelName, EventName };
@@ -82,6 +82,7 @@ export type ChannelResult<K extends ChannelName> = z.output<Contract[K]['result'
 export const events = {
   devicesChanged: { channel: eventChannels.devicesChanged, payload: DeviceList },
   sessionState: { channel: eventChannels.sessionState, payload: ScreenState },
+  diagnosticsTrace: { channel: eventChannels.diagnosticsTrace, payload: TraceLine },
 } as const satisfies { [K in EventName]: { channel: (typeof eventChannels)[K]; payload: z.ZodType } };
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]['payload']>;
 

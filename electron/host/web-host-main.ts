@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
   const host = await startWebHost({ dispatch, rendererDir, logger, host: config.webHost.host, port: config.webHost.port });
   kiosk.runtime.subscribe((state) => host.broadcast('sessionState', state));
+  diagnostics.onTrace((line) => host.broadcast('diagnosticsTrace', line));
 
   if (args.json) process.stdout.write(`${JSON.stringify({ url: host.url, origin: host.origin, port: host.port })}\n`);
   else process.stdout.write(`ID Upgrade Kiosk (web host) ready: ${host.url}\n`);

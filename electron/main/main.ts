@@ -142,6 +142,7 @@ async function start(): Promise<void> {
     if (!window.isDestroyed()) window.webContents.send(events[name].channel, events[name].payload.parse(payload));
   };
   kiosk.runtime.subscribe((state) => send('sessionState', state));
+  diagnostics.onTrace((line) => send('diagnosticsTrace', line));
   app.once('before-quit', () => void kiosk.close());
 
   // A dead renderer is reloaded, with a growing delay if it keeps dying; each death is audited.

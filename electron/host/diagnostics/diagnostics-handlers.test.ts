@@ -113,11 +113,17 @@ describe('diagnostics handlers', () => {
     expect(devices.serial).toEqual([{ path: '/dev/ttyS0' }]);
   });
 
-  it('runs the reader test through the reader port', async () => {
+  it('runs the reader test through the reader port and streams its trace as it happens', async () => {
     const token = await open();
+    const live: unknown[] = [];
+    const off = diagnostics.onTrace((line) => live.push(line));
     const result = await diagnostics.handlers.diagnosticsReaderTest(token);
+    off();
     expect(result).toMatchObject({ connected: true, cardPresent: true, error: null });
     expect(result.trace.length).toBeGreaterThan(4);
+    expect(live).toEqual(result.trace);
+    await diagnostics.handlers.diagnosticsReaderTest(token);
+    expect(live).toHaveLength(result.trace.length);
   });
 
   it('shows authority status and enrolls with a token, auditing the change', async () => {

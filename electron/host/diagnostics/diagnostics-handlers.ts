@@ -8,7 +8,7 @@ import { openCardReader, openMrzScanner, type OpenDeviceOptions } from '../../..
 import { listDevices as enumerateDevices } from '../../../hardware/transport/enumerate';
 import type { ChannelArgs, ChannelResult } from '../../common/contract';
 import { diagnosticsChannels, type DiagnosticsChannelName } from '../../common/diagnostics-channels';
-import type { AuthorityStatus, DiagnosticsDevices } from '../../common/diagnostics-contract';
+import type { AuthorityStatus, DiagnosticsDevices, TraceLine } from '../../common/diagnostics-contract';
 import type { KioskConfig } from '../config';
 import { HostError } from '../dispatcher';
 import { configurationView } from './configuration-view';
@@ -40,6 +40,8 @@ export interface Diagnostics {
   handlers: DiagnosticsHandlers;
   /** Writes a technical event to the audit log (the shell's render-process-gone, for one). */
   record(event: DiagnosticsAuditEntry): void;
+  /** The reader test's trace lines as they happen, for the shell to forward as `diagnosticsTrace` events. */
+  onTrace(listener: (line: TraceLine) => void): () => void;
   close(): void;
 }
 
@@ -106,6 +108,7 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
     inactivityPolicy: { idleTimeoutMs: config.diagnostics.idleTimeoutSeconds * 1000, maxSessionMs: config.diagnostics.maxSessionMinutes * 60_000 },
   });
   const sweepMs = options.sweepIntervalMs ?? 5000;
+  const traceListeners = new Set<(line: TraceLine) => void>();
   const sweeper = sweepMs > 0 ? setInterval(() => gate.sweep(), sweepMs) : undefined;
   sweeper?.unref();
 
@@ -154,7 +157,7 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
     diagnosticsReaderTest: async (token) => {
       gate.authorize(token);
       if (!ports.openReader) throw unavailable('a reader test');
-      const result = await runReaderTest(ports.openReader, { now });
+      const result = await runReaderTest(ports.openReader, { now, onTrace: (line) => traceListeners.forEach((listener) => listener(line)) });
       audit({ entry: 'action', detail: 'reader-test' });
       return result;
     },
@@ -245,6 +248,10 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
     gate,
     handlers,
     record: audit,
+    onTrace: (listener) => {
+      traceListeners.add(listener);
+      return () => traceListeners.delete(listener);
+    },
     close: () => {
       if (sweeper) clearInterval(sweeper);
     },

@@ -49,14 +49,17 @@ function errorOf(error: unknown): { code: string; message: string } {
 
 export async function runReaderTest(
   openReader: () => Promise<OpenedCardReader>,
-  options: { now?: () => number; stepTimeoutMs?: number } = {},
+  options: { now?: () => number; stepTimeoutMs?: number; onTrace?: (line: TraceLine) => void } = {},
 ): Promise<ReaderTestResult> {
   const now = options.now ?? Date.now;
   const stepTimeoutMs = options.stepTimeoutMs ?? 5000;
   const started = now();
   const trace: TraceLine[] = [];
-  const log = (direction: TraceLine['direction'], label: string, bytes?: Uint8Array) =>
-    trace.push({ t: now() - started, direction, label, hex: bytes ? hex(bytes) : '' });
+  const log = (direction: TraceLine['direction'], label: string, bytes?: Uint8Array) => {
+    const line: TraceLine = { t: now() - started, direction, label, hex: bytes ? hex(bytes) : '' };
+    trace.push(line);
+    options.onTrace?.(line);
+  };
   const result: ReaderTestResult = { connected: false, cardPresent: null, atr: null, testRead: [], trace, error: null, durationMs: 0 };
 
   let opened: OpenedCardReader | undefined;

@@ -1,4 +1,5 @@
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { TraceLine } from '../../../electron/common/diagnostics-contract';
 import { useTranslation } from 'react-i18next';
 import type { Host } from '../host/host-api';
 import { useDiagnosticsCall, type CallState } from './use-diagnostics-call';
@@ -105,11 +106,25 @@ export function DevicesPanel({ host, token, onSessionClosed }: PanelProps) {
   );
 }
 
+function formatTrace(lines: TraceLine[]): string {
+  return lines
+    .map((l) => `${String(l.t).padStart(5)} ms  ${l.direction === 'command' ? '>>' : l.direction === 'response' ? '<<' : '--'}  ${l.label}${l.hex ? `\n                ${l.hex}` : ''}`)
+    .join('\n');
+}
+
 export function ReaderPanel({ host, token, onSessionClosed }: PanelProps) {
   const { t } = useTranslation('diagnostics');
   const yesNo = useYesNo();
   const call = useCallback(() => host.diagnosticsReaderTest(token), [host, token]);
   const { state, run } = useDiagnosticsCall(call, onSessionClosed);
+  // The trace arrives line by line while the test runs (a slow reader shows where it stalls).
+  const [live, setLive] = useState<TraceLine[]>([]);
+  const running = state.status === 'loading';
+  useEffect(() => {
+    if (!running) return;
+    setLive([]);
+    return host.onEvent('diagnosticsTrace', (line) => setLive((lines) => [...lines, line]));
+  }, [host, running]);
   return (
     <>
       <div className="diag-actions">
@@ -117,6 +132,12 @@ export function ReaderPanel({ host, token, onSessionClosed }: PanelProps) {
           {state.status === 'loading' ? t('reader.running') : t('reader.run')}
         </button>
       </div>
+      {running && (
+        <>
+          <h2>{t('reader.trace')}</h2>
+          <pre className="diag-trace" data-testid="diag-trace-live">{formatTrace(live)}</pre>
+        </>
+      )}
       <Outcome state={state}>
         {(r) => (
           <>
@@ -141,7 +162,7 @@ export function ReaderPanel({ host, token, onSessionClosed }: PanelProps) {
                 <table className="diag-table">
                   <tbody>
                     {r.testRead.map((c) => (
-                      <tr key={c.command}><td>{c.command}</td><td><code>{c.sw}</code></td><td>{c.meaning}</td></tr>
+                      <tr key={c.command}><td>{c.command}</td><td><code>{c.sw}</code></td><td>{t(`reader.sw.${c.sw}`, { defaultValue: c.meaning })}</td></tr>
                     ))}
                   </tbody>
                 </table>
@@ -149,7 +170,7 @@ export function ReaderPanel({ host, token, onSessionClosed }: PanelProps) {
             )}
             <h2>{t('reader.trace')}</h2>
             <pre className="diag-trace" data-testid="diag-trace">
-              {r.trace.map((l) => `${String(l.t).padStart(5)} ms  ${l.direction === 'command' ? '>>' : l.direction === 'response' ? '<<' : '--'}  ${l.label}${l.hex ? `\n                ${l.hex}` : ''}`).join('\n')}
+              {formatTrace(r.trace)}
             </pre>
             <p className="diag-muted">{t('reader.duration', { ms: r.durationMs })}</p>
           </>
