@@ -95,7 +95,7 @@ async function oneReferenceRun(concurrency: number): Promise<{ queueMs: number; 
           },
           consent: { text_version: 'bench', at: new Date(now()).toISOString() },
         },
-        { store: kiosk.store, audit: kiosk.audit, key: kiosk.key, now },
+        { store: kiosk.store, audit: kiosk.audit, key: kiosk.key, now, sealer: kiosk.sealer },
       );
     }
     const queueMs = performance.now() - t0;
@@ -104,7 +104,7 @@ async function oneReferenceRun(concurrency: number): Promise<{ queueMs: number; 
     t.authority.faults.unavailableRetryAfter = null;
     outbox.makeDue();
     const { Outbox } = await import('../electron/host/outbox/outbox');
-    const draining = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: client, now, concurrency });
+    const draining = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: client, now, concurrency, sealer: kiosk.sealer });
     const t1 = performance.now();
     while (draining.depth() > 0) {
       const { attempted } = await draining.drainDue();

@@ -34,7 +34,7 @@ describe('kioskctl outbox and audit', () => {
         authorityId: stub.authorityId,
         session: { session_id: session.session_id, nonce: session.nonce, policy_version: 'p1', submit_by: new Date(session.submit_by * 1000).toISOString() },
       }),
-      { store: runtime.store, audit: runtime.audit, key: runtime.key },
+      { store: runtime.store, audit: runtime.audit, key: runtime.key, sealer: runtime.sealer },
     );
     runtime.close();
     return queued.jti;

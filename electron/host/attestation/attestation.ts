@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { signCompactJws } from '../identity/compact-jws';
 import type { TerminalKey } from '../identity/terminal-key';
 import type { KioskStore } from '../store/database';
+import { plainBodies, type BodySealer } from '../outbox/sealed-body';
 import { StoreError } from '../store/errors';
 import { AttestationPayload, type AttestationBiometrics, type AttestationDocument } from './schema';
 
@@ -68,6 +69,8 @@ export interface QueueOptions {
   audit: AuditLog;
   key: TerminalKey;
   now?: () => number;
+  /** How the pending body rests in the store (the runtime seals it; tests may keep it plain). */
+  sealer?: BodySealer;
 }
 
 /**
@@ -92,7 +95,7 @@ export async function queueDecidedUpgrade(input: DecidedUpgrade, options: QueueO
           `INSERT INTO outbox (jti, session_id, body, body_sha256, submit_by, state, attempts, next_attempt_at, created_at)
            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
         )
-        .run(payload.jti, payload.session_id, attestation, bodySha, payload.exp, now(), now());
+        .run(payload.jti, payload.session_id, (options.sealer ?? plainBodies).seal(payload.jti, attestation), bodySha, payload.exp, now(), now());
       options.audit.append({ kind: 'submission', session_id: payload.session_id, jti: payload.jti, outcome: 'queued', attestation_sha256: bodySha });
       return true;
     });

@@ -2,6 +2,7 @@
  * The kiosk's outbox and authority client against a real HTTP stub authority on 127.0.0.1 that
  * answers every code of authority-protocol.md §3.
  */
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStubAuthority, type StubAuthority, type UpgradeFault } from '../authority-client/stub-authority';
 import { scratchDirectory } from '../store/test-support';
@@ -49,6 +50,27 @@ describe('outbox ↔ authority conformance', () => {
     expect(exported?.attestation).toBeNull();
     expect(exported?.receipt).toMatch(/^ey/);
     expect(JSON.parse(kiosk.audit.leaves().at(-1)?.leaf ?? '{}')).toMatchObject({ kind: 'submission', outcome: 'delivered', jti: queued.jti });
+  });
+
+  it('an outbox without the key never sends the sealed body (stays pending)', async () => {
+    const { queued } = await queueOne();
+    const { Outbox } = await import('./outbox');
+    const keyless = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client });
+    const before = stub.counters.upgradeRequests;
+    expect(await keyless.attempt(queued.jti)).toBe('pending');
+    expect(stub.counters.upgradeRequests).toBe(before);
+    expect(row(queued.jti)?.lastError).toMatch(/sealed/);
+  });
+
+  it('keeps the pending attestation sealed at rest: the database files never hold its payload', async () => {
+    const { queued } = await queueOne();
+    const payloadSegment = queued.attestation.split('.')[1] ?? '';
+    const { readFileSync, existsSync } = await import('node:fs');
+    const files = ['kiosk.db', 'kiosk.db-wal'].map((f) => join(dir.path, f)).filter((f) => existsSync(f));
+    const raw = Buffer.concat(files.map((f) => readFileSync(f))).toString('latin1');
+    expect(raw).not.toContain(payloadSegment.slice(0, 40));
+    expect(raw).toContain(queued.jti);
+    expect(await kiosk.outbox.attempt(queued.jti)).toBe('delivered');
   });
 
   for (const fault of ['bad-receipt-signature', 'receipt-alg-none', 'receipt-hs256', 'receipt-other-jti'] as const) {
@@ -155,7 +177,7 @@ describe('outbox ↔ authority conformance', () => {
     kiosk.store.db.pragma('query_only = 1');
     const errors: unknown[] = [];
     const { Outbox } = await import('./outbox');
-    const outbox = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client, pollMs: 20, onError: (e) => errors.push(e) });
+    const outbox = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client, sealer: kiosk.sealer, pollMs: 20, onError: (e) => errors.push(e) });
     const controller = new AbortController();
     const running = outbox.run(controller.signal);
     for (let i = 0; i < 100 && errors.length < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
@@ -173,7 +195,7 @@ describe('outbox ↔ authority conformance', () => {
   it('two processes delivering the same entry close it once, with one audit leaf', async () => {
     const { queued } = await queueOne();
     const { Outbox } = await import('./outbox');
-    const other = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client });
+    const other = new Outbox({ store: kiosk.store, audit: kiosk.audit, submitter: kiosk.client, sealer: kiosk.sealer });
     const results = await Promise.all([kiosk.outbox.attempt(queued.jti), other.attempt(queued.jti)]);
     // The loser either saw 409 in-progress (still pending) or the stored receipt; either way one close.
     for (let i = 0; i < 3 && row(queued.jti)?.state !== 'delivered'; i += 1) await kiosk.outbox.attempt(queued.jti);

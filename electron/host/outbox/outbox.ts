@@ -3,6 +3,7 @@ import type { SubmitOutcome } from '../authority-client/client';
 import type { KioskStore } from '../store/database';
 import { guardStore } from '../store/errors';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
+import { plainBodies, type BodySealer } from './sealed-body';
 
 export type OutboxState = 'pending' | 'delivered' | 'rejected' | 'expired';
 
@@ -36,6 +37,8 @@ export interface OutboxOptions {
   concurrency?: number;
   /** Longest sleep of the delivery loop before it re-reads the store (another process may have queued). */
   pollMs?: number;
+  /** Must match the sealer the attestations were queued with (default: plain). */
+  sealer?: BodySealer;
   /** The delivery loop reports store failures here and sleeps `pollMs` instead of spinning or crashing. */
   onError?(error: unknown): void;
 }
@@ -86,6 +89,7 @@ export class Outbox {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly backoff: BackoffPolicy;
+  private readonly sealer: BodySealer;
   private readonly inFlight = new Set<string>();
   private wakeUp: (() => void) | undefined;
 
@@ -95,6 +99,7 @@ export class Outbox {
     this.now = () => Math.floor(clock());
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.sealer = options.sealer ?? plainBodies;
   }
 
   private get db() {
@@ -123,7 +128,7 @@ export class Outbox {
     return rows.map((row) => ({
       ...toEntry(row),
       attestation_sha256: row.body_sha256,
-      attestation: options.withAttestations ? row.body : null,
+      attestation: options.withAttestations && row.body !== null ? this.sealer.open(row.jti, row.body) : null,
       receipt: row.receipt,
     }));
   }
@@ -157,7 +162,7 @@ export class Outbox {
     try {
       let outcome: SubmitOutcome;
       try {
-        outcome = await this.options.submitter.submitUpgrade(row.body, row.jti, row.session_id);
+        outcome = await this.options.submitter.submitUpgrade(this.sealer.open(row.jti, row.body), row.jti, row.session_id);
       } catch (error) {
         outcome = { kind: 'retry', reason: `client: ${error instanceof Error ? error.message : String(error)}` };
       }

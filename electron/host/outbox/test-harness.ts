@@ -10,6 +10,7 @@ import { FileTerminalKey } from '../identity/terminal-key';
 import { openStore } from '../store/database';
 import type { BackoffPolicy } from './backoff';
 import { Outbox } from './outbox';
+import { AesGcmBodySealer, loadOrCreateOutboxKey } from './sealed-body';
 
 export interface HarnessOptions {
   dataDir: string;
@@ -27,6 +28,7 @@ export async function openKiosk(options: HarnessOptions) {
   const store = openStore(join(options.dataDir, 'kiosk.db'));
   const { key } = await FileTerminalKey.loadOrCreate(join(options.dataDir, 'terminal-key.pem'));
   const audit = new AuditLog(store, key, loadOrCreatePseudonymSecret(join(options.dataDir, 'pseudonym.key')));
+  const sealer = new AesGcmBodySealer(loadOrCreateOutboxKey(join(options.dataDir, 'outbox.key')));
   const client = new AuthorityClient({
     baseUrl: options.authorityUrl,
     key,
@@ -37,6 +39,7 @@ export async function openKiosk(options: HarnessOptions) {
     store,
     audit,
     submitter: client,
+    sealer,
     ...(options.now ? { now: options.now } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -48,9 +51,9 @@ export async function openKiosk(options: HarnessOptions) {
         authorityId: options.authorityId,
         session: { session_id: session.session_id, nonce: session.nonce, policy_version: 'p1', submit_by: new Date(session.submit_by * 1000).toISOString() },
       }),
-      { store, audit, key },
+      { store, audit, key, sealer },
     );
-  return { store, key, audit, client, outbox, queue, close: () => store.close() };
+  return { store, key, audit, client, outbox, queue, sealer, close: () => store.close() };
 }
 
 /** Generates the terminal key in `dataDir` and registers it with the stub (as enrollment would). */

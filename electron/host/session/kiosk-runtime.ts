@@ -10,6 +10,7 @@ import { ConfigCache } from '../store/config-cache';
 import { openStore, type KioskStore } from '../store/database';
 import type { BackoffPolicy } from '../outbox/backoff';
 import { Outbox } from '../outbox/outbox';
+import { AesGcmBodySealer, loadOrCreateOutboxKey, type BodySealer } from '../outbox/sealed-body';
 import type { DecisionRecorder, DeliveryResult } from './services';
 
 /** Files of the kiosk's data directory. The key and the pseudonym secret are 0600. */
@@ -17,6 +18,7 @@ export const dataFiles = (dataDir: string) => ({
   database: join(dataDir, 'kiosk.db'),
   terminalKey: join(dataDir, 'terminal-key.pem'),
   pseudonymSecret: join(dataDir, 'pseudonym.key'),
+  outboxKey: join(dataDir, 'outbox.key'),
 });
 
 export interface KioskRuntime {
@@ -25,6 +27,8 @@ export interface KioskRuntime {
   key: TerminalKey;
   audit: AuditLog;
   cache: ConfigCache;
+  /** Seals pending attestations at rest (outbox.key, 0600). */
+  sealer: BodySealer;
   identity: TerminalIdentity | undefined;
   /** Present once enrolled. */
   client: AuthorityClient | undefined;
@@ -51,6 +55,7 @@ export async function openKioskRuntime(options: OpenRuntimeOptions): Promise<Kio
     const { key } = await FileTerminalKey.loadOrCreate(files.terminalKey);
     const audit = new AuditLog(store, key, loadOrCreatePseudonymSecret(files.pseudonymSecret), options.now);
     const cache = new ConfigCache(store);
+    const sealer = new AesGcmBodySealer(loadOrCreateOutboxKey(files.outboxKey));
     const enrolled = readIdentity(store);
     // Keys learnt after a rotation (GET /v1/keys) are kept in the cache, next to the enrolled ones.
     const rotated = cache.get<{ keys: import('jose').JWK[] }>('authority-keys')?.value.keys ?? [];
@@ -72,10 +77,10 @@ export async function openKioskRuntime(options: OpenRuntimeOptions): Promise<Kio
       if (skew && !options.now) client.skewMs = skew.value.skew_seconds * 1000;
       // Attestation times and submit_by are judged on the authority's clock: use it, corrected for measured skew.
       const authorityClock = options.now ?? ((c: AuthorityClient) => () => Math.round(c.authorityNow() * 1000))(client);
-      outbox = new Outbox({ store, audit, submitter: client, now: authorityClock, ...(options.backoff ? { backoff: options.backoff } : {}) });
-      recorder = new StoreDecisionRecorder(store, audit, key, outbox, identity.terminalId, authorityClock);
+      outbox = new Outbox({ store, audit, submitter: client, now: authorityClock, sealer, ...(options.backoff ? { backoff: options.backoff } : {}) });
+      recorder = new StoreDecisionRecorder(store, audit, key, outbox, identity.terminalId, authorityClock, sealer);
     }
-    return { dataDir: options.dataDir, store, key, audit, cache, identity, client, outbox, recorder, close: () => store.close() };
+    return { dataDir: options.dataDir, store, key, audit, cache, sealer, identity, client, outbox, recorder, close: () => store.close() };
   } catch (error) {
     store.close();
     throw error;
@@ -91,6 +96,7 @@ export class StoreDecisionRecorder implements DecisionRecorder {
     private readonly outbox: Outbox,
     private readonly terminalId: string,
     private readonly now: () => number = Date.now,
+    private readonly sealer?: BodySealer,
   ) {}
 
   record(event: Parameters<DecisionRecorder['record']>[0]): void {
@@ -102,7 +108,7 @@ export class StoreDecisionRecorder implements DecisionRecorder {
   }
 
   async queue(upgrade: DecidedUpgrade): Promise<{ jti: string }> {
-    const queued = await queueDecidedUpgrade(upgrade, { store: this.store, audit: this.audit, key: this.key, now: this.now });
+    const queued = await queueDecidedUpgrade(upgrade, { store: this.store, audit: this.audit, key: this.key, now: this.now, ...(this.sealer ? { sealer: this.sealer } : {}) });
     // A signed head over the log including this submission, for later proofs.
     await this.audit.checkpoint(this.terminalId);
     return { jti: queued.jti };
