@@ -23,7 +23,7 @@ const FACES = '/work/shared/data/faces';
 // No "fake"/"virtual" in the path: Chromium labels a file camera with its path, and the camera
 // allowlist refuses virtual-looking labels.
 const CLIPS = join(tmpdir(), 'kiosk-e2e-camera');
-const otherPerson = join(CLIPS, 'bbt_penny-1-handheld.y4m');
+const otherPerson = join(CLIPS, 'bbt_penny-1-still.y4m');
 
 test.use({
   launchOptions: {
@@ -44,7 +44,7 @@ test.use({
 
 test.beforeAll(() => {
   mkdirSync(CLIPS, { recursive: true });
-  if (!existsSync(otherPerson)) makeClip(join(FACES, 'bbt_penny/1.jpg'), otherPerson, 'handheld', 4, 15, 2, 0.2);
+  if (!existsSync(otherPerson)) makeClip(join(FACES, 'bbt_penny/1.jpg'), otherPerson, 'still', 4, 15, 0.7, 0.5);
 });
 
 /** What the renderer sends after a live capture of the card's holder (see the header). */
@@ -134,6 +134,18 @@ test.describe('upgrade', () => {
     await expect(screen(kiosk.page)).toHaveAttribute('data-screen', 'result-referral', { timeout: 60_000 });
     await expect(kiosk.page.getByTestId('failure-reason')).toHaveAttribute('data-reason', 'no-match');
     await kiosk.page.screenshot({ path: testInfo.outputPath('result-referral-en.png') });
+    // Both attempts were judged on the matcher's real score of the camera frames against the chip
+    // portrait (the audit log keeps decisions, never images): a real, low similarity.
+    const db = new Database(join(kiosk.dataDir, 'kiosk.db'), { readonly: true, fileMustExist: true });
+    const decisions = (db.prepare('SELECT leaf FROM audit_leaf ORDER BY leaf_index').all() as Array<{ leaf: string }>)
+      .map((row) => JSON.parse(row.leaf) as { kind: string; decision?: string; score?: number })
+      .filter((event) => event.kind === 'match-decision');
+    db.close();
+    expect(decisions).toHaveLength(2);
+    for (const d of decisions) {
+      expect(d.score).toBeGreaterThan(0);
+      expect(d.score).toBeLessThan(calibratedThreshold());
+    }
     expect(outboxReceipts(kiosk)).toEqual([]);
     expect(w.authority.authority.store.listUpgrades()).toEqual([]);
   });

@@ -12,7 +12,7 @@ type FaceState = Extract<ScreenState, { screen: 'face' }>;
 type Phase = 'starting' | 'running' | 'countdown' | 'deciding' | 'camera-error' | 'portrait-error' | 'matcher-error';
 
 /** Give up collecting frames after this long and decide on what there is. */
-const CAPTURE_LIMIT_MS = 45_000;
+const CAPTURE_LIMIT_MS = 25_000;
 const COUNTDOWN_S = 3;
 const MIN_SCORED_FRAMES = 3;
 
@@ -70,7 +70,7 @@ export function FaceScreen({ state }: { state: FaceState }) {
       await element.play().catch(() => undefined);
 
       client = FaceClient.start();
-      await client.request({ op: 'init', modelsBase: new URL('./models/', window.location.href).href, delegate: 'auto' });
+      await client.request({ op: 'init', modelsBase: new URL('./models/', window.location.href).href, delegate: 'CPU' });
       const { matcher: manifest } = await client.request({ op: 'info' });
       // target_fmr only labels the local decision; the host attests the session policy's own value.
       const policy = { target_fmr: 1e-4, matchers: state.matchers, liveness_required: state.livenessRequired };
@@ -83,7 +83,8 @@ export function FaceScreen({ state }: { state: FaceState }) {
       session = new FaceSession(client, { policy, manifest, camera: { label: track.label || 'camera' } });
       try {
         await session.setReference(stillImage(await host.sessionFaceReference()));
-      } catch {
+      } catch (error) {
+        console.warn('chip portrait refused by the face pipeline', error);
         setPhase('portrait-error');
         return;
       }
