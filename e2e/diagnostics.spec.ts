@@ -117,7 +117,7 @@ test('five wrong PINs lock the keypad, and the lockout is audited without openin
 });
 
 test('diagnostics closes itself after the idle timeout', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const host = await kiosk(page, { lang: 'en', idleSeconds: 15 });
   try {
     await longPressCorner(page);

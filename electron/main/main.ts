@@ -24,8 +24,8 @@ import { APP_ORIGIN, decideDevicePermission, decidePermissionCheck, decidePermis
 import { isCrash, planReload } from '../host/security/render-process-recovery';
 
 const APP_SCHEME = 'app';
-/** The unfused e2e build sets this to keep reload/devtools reachable for the test harness only. */
-const production = app.isPackaged && process.env.KIOSK_SHELL_MODE !== 'development';
+/** Packaged builds (the kiosk, and the unfused e2e build) are locked down; `npm run electron` is not. */
+const production = app.isPackaged;
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
@@ -33,7 +33,6 @@ protocol.registerSchemesAsPrivileged([
 
 // One kiosk per terminal: a second launch (a double-started unit, a technician's shell) exits.
 if (!app.requestSingleInstanceLock()) app.exit(0);
-Menu.setApplicationMenu(null);
 
 /** Applies the navigation, popup, webview and input rules to every WebContents the app creates. */
 function lockDown(contents: WebContents): void {
@@ -53,6 +52,7 @@ function lockDown(contents: WebContents): void {
 }
 
 async function start(): Promise<void> {
+  Menu.setApplicationMenu(null);
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logs = new LogRing(2000, process.stderr);
