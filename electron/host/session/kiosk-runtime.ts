@@ -44,6 +44,8 @@ export interface OpenRuntimeOptions {
   backoff?: BackoffPolicy;
   /** Authority URL override (e.g. a test authority); defaults to the one enrolled with. */
   authorityUrl?: string;
+  /** Store failures met by the outbox delivery loop (it backs off and carries on). */
+  onOutboxError?(error: unknown): void;
 }
 
 /** Opens the store (typed errors on full/corrupt), the terminal key and, when enrolled, the authority side. */
@@ -77,7 +79,11 @@ export async function openKioskRuntime(options: OpenRuntimeOptions): Promise<Kio
       if (skew && !options.now) client.skewMs = skew.value.skew_seconds * 1000;
       // Attestation times and submit_by are judged on the authority's clock: use it, corrected for measured skew.
       const authorityClock = options.now ?? ((c: AuthorityClient) => () => Math.round(c.authorityNow() * 1000))(client);
-      outbox = new Outbox({ store, audit, submitter: client, now: authorityClock, sealer, ...(options.backoff ? { backoff: options.backoff } : {}) });
+      outbox = new Outbox({ store, audit, submitter: client, now: authorityClock,
+        sealer,
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+        ...(options.onOutboxError ? { onError: options.onOutboxError } : {}),
+      });
       recorder = new StoreDecisionRecorder(store, audit, key, outbox, identity.terminalId, authorityClock, sealer);
     }
     return { dataDir: options.dataDir, store, key, audit, cache, sealer, identity, client, outbox, recorder, close: () => store.close() };
