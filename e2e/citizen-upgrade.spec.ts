@@ -149,4 +149,13 @@ test.describe('upgrade', () => {
     expect(outboxReceipts(kiosk)).toEqual([]);
     expect(w.authority.authority.store.listUpgrades()).toEqual([]);
   });
+
+  test.fixme('happy path through the camera: the same person live on the fake camera reaches the success screen', async () => {
+    // Fixme, precisely: Chromium's fake camera plays a clip made from ONE photo of the holder
+    // (fixtures/camera/make-clip.ts: still / handheld / replay). A photo cannot blink or turn its
+    // head, so the randomised live challenge (renderer/face/liveness.ts) refuses it, as it must,
+    // and the host never attests a decision that is not live. This test needs a clip of a real
+    // person performing the challenge, which the data set (/work/shared/data/faces: still photos)
+    // does not have. The submission path after a live decision is covered by the tests above.
+  });
 });
