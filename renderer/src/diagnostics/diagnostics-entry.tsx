@@ -56,7 +56,11 @@ export function DiagnosticsEntry({ host }: { host: Host }) {
       {stage.kind === 'pin' && (
         <PinPad
           host={host}
-          onOpen={(token, idleTimeoutMs) => setStage({ kind: 'open', token, idleTimeoutMs })}
+          onOpen={(token, idleTimeoutMs) => {
+            // A citizen session left running under diagnostics is ended: its data is wiped, not hidden.
+            host.sessionCancel().catch(() => undefined);
+            setStage({ kind: 'open', token, idleTimeoutMs });
+          }}
           onCancel={() => setStage({ kind: 'hidden' })}
         />
       )}
