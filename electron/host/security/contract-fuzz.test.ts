@@ -16,6 +16,8 @@ import { memoryLockoutStore } from '../diagnostics/diagnostics-gate';
 import { hashTechnicianPin } from '../diagnostics/technician-pin';
 import { createDispatcher, type Dispatch } from '../dispatcher';
 import { createHostHandlers } from '../host-services';
+import { createKioskRuntime, type KioskRuntime } from '../kiosk/kiosk-runtime';
+import { fakeServices } from '../session/fakes';
 import { createLogger } from '../logger';
 import { BRIDGE_PROTOCOL, startWebHost, type WebHost } from '../web-host';
 
@@ -23,6 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-fuzz-'));
 let dispatch: Dispatch;
 const unexpected: Array<{ error: unknown; channel: string }> = [];
 let close = () => {};
+let session: KioskRuntime | undefined;
 
 beforeAll(async () => {
   const pinHash = await hashTechnicianPin('314159', { log2N: 10, r: 8, p: 1 });
@@ -34,13 +37,16 @@ beforeAll(async () => {
     ports: { listDevices: async () => ({ serial: [], hid: [], errors: [] }) },
   });
   close = diagnostics.close;
+  // The real session runtime and state machine, over the session layer's fake services.
+  session = createKioskRuntime({ services: fakeServices().services, tickMs: 1000 });
   dispatch = createDispatcher(
-    createHostHandlers({ config, shell: 'web', diagnostics }),
+    createHostHandlers({ config, shell: 'web', diagnostics, session }),
     (error, channel) => unexpected.push({ error, channel }),
   );
 });
 afterAll(() => {
   close();
+  session?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
