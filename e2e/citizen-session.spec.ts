@@ -3,22 +3,7 @@
  * pseudo-terminal, virtual chip): every screen in both languages, resume after the card is
  * lifted, inactivity wipe, and out-of-service that recovers by itself.
  */
-import type { Page, TestInfo } from '@playwright/test';
-import { expect, mrzOf, screen, startAndBind, test, typeMrz } from './citizen-world';
-
-/** Screenshots the screen in the current language and in the other one, then switches back. */
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const current = (await page.locator('html').getAttribute('lang')) ?? 'en';
-  const other = current === 'en' ? 'zh-CN' : 'en';
-  await page.screenshot({ path: testInfo.outputPath(`${name}-${current}.png`) });
-  const toggle = page.getByRole('button', { name: other === 'en' ? 'English' : '中文' });
-  if ((await toggle.count()) === 0) return;
-  await toggle.click();
-  await expect(page.locator('html')).toHaveAttribute('lang', other);
-  await page.screenshot({ path: testInfo.outputPath(`${name}-${other}.png`) });
-  await page.getByRole('button', { name: current === 'en' ? 'English' : '中文' }).click();
-  await expect(page.locator('html')).toHaveAttribute('lang', current);
-}
+import { expect, mrzOf, screen, shoot, startAndBind, test, typeMrz } from './citizen-world';
 
 test.describe('citizen session', () => {
   test('screens in both languages: welcome, consent, binding with a wrong code, card, MRZ entry, lifted card resumed, refusal', async ({ world }, testInfo) => {
@@ -101,8 +86,31 @@ test.describe('citizen session', () => {
     await page.getByRole('button', { name: 'I agree, continue' }).click();
     await expect(screen(page)).toHaveAttribute('data-screen', 'out-of-service', { timeout: 20_000 });
     await expect(screen(page)).toHaveAttribute('data-reason', 'authority');
-    await shoot(page, testInfo, 'out-of-service');
+    await expect(page.locator('section[lang="zh-CN"]')).toContainText('暂停服务');
+    await page.screenshot({ path: testInfo.outputPath('out-of-service-en+zh-CN.png') });
     w.authority.authority.faults.unavailableRetryAfter = null;
     await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 20_000 });
+  });
+
+  test('landscape 1920×1080: every control is a touch target of at least 64 px', async ({ world }, testInfo) => {
+    const w = await world();
+    const { page } = await w.open({ lang: 'en' });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const targetsAreLarge = async () => {
+      for (const button of await page.getByRole('button').all()) {
+        const box = await button.boundingBox();
+        expect(box!.height, await button.innerText()).toBeGreaterThanOrEqual(64);
+        expect(box!.width, await button.innerText()).toBeGreaterThanOrEqual(64);
+      }
+    };
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'I agree, continue' }).click();
+    await expect(page.getByTestId('session-qr')).toBeVisible();
+    await targetsAreLarge();
+    await shoot(page, testInfo, 'binding-landscape');
+    await w.citizen.bind((await page.getByTestId('session-qr').getAttribute('data-qr'))!);
+    await expect(screen(page)).toHaveAttribute('data-screen', 'access-key');
+    await targetsAreLarge();
+    await shoot(page, testInfo, 'access-key-landscape');
   });
 });

@@ -17,7 +17,7 @@ import { kioskMatcher } from '../electron/host/kiosk/kiosk-matcher';
 import { calibratedThreshold } from '../electron/dev/dev-environment';
 import { makeClip } from '../fixtures/camera/make-clip';
 import type { FaceDecision } from '../electron/common/session-state';
-import { expect, mrzOf, screen, startAndBind, test, typeMrz, type KioskUnderTest } from './citizen-world';
+import { expect, mrzOf, screen, shoot, startAndBind, test, typeMrz, type KioskUnderTest } from './citizen-world';
 
 const FACES = '/work/shared/data/faces';
 // No "fake"/"virtual" in the path: Chromium labels a file camera with its path, and the camera
@@ -79,13 +79,11 @@ test.describe('upgrade', () => {
     const w = await world({ profile: 'utopia-genuine' });
     const kiosk = await w.open({ lang: 'en' });
     await toFaceStep(kiosk, w.citizen, mrzOf(w.reader));
-    await kiosk.page.screenshot({ path: testInfo.outputPath('face-en.png') });
+    await shoot(kiosk.page, testInfo, 'face');
     await kiosk.call('sessionFaceDecision', liveMatch());
     await expect(screen(kiosk.page)).toHaveAttribute('data-screen', 'result-success', { timeout: 30_000 });
     const receiptId = (await kiosk.page.getByTestId('receipt-id').textContent())!;
-    await kiosk.page.screenshot({ path: testInfo.outputPath('result-success-en.png') });
-    await kiosk.page.getByRole('button', { name: '中文' }).click();
-    await kiosk.page.screenshot({ path: testInfo.outputPath('result-success-zh-CN.png') });
+    await shoot(kiosk.page, testInfo, 'result-success');
 
     // The receipt the kiosk holds verifies with the authority's published key and names our jti.
     const [entry] = outboxReceipts(kiosk);
@@ -109,9 +107,7 @@ test.describe('upgrade', () => {
     w.authority.authority.faults.unavailableRetryAfter = 1;
     await kiosk.call('sessionFaceDecision', liveMatch());
     await expect(screen(kiosk.page)).toHaveAttribute('data-screen', 'result-queued', { timeout: 30_000 });
-    await kiosk.page.screenshot({ path: testInfo.outputPath('result-queued-en.png') });
-    await kiosk.page.getByRole('button', { name: '中文' }).click();
-    await kiosk.page.screenshot({ path: testInfo.outputPath('result-queued-zh-CN.png') });
+    await shoot(kiosk.page, testInfo, 'result-queued');
     expect(outboxReceipts(kiosk).map((e) => e.state)).toEqual(['pending']);
 
     w.authority.authority.faults.unavailableRetryAfter = null;
@@ -128,12 +124,12 @@ test.describe('upgrade', () => {
     const kiosk = await w.open({ lang: 'en', env: { KIOSK_SESSION__MAXFACEATTEMPTS: '2', KIOSK_SESSION__TIMEOUTSMS: JSON.stringify({ face: 60_000, result: 8_000 }) } });
     await toFaceStep(kiosk, w.citizen, mrzOf(w.reader));
     await expect(kiosk.page.getByTestId('face-prompt')).not.toHaveText('Starting the camera…', { timeout: 30_000 });
-    await kiosk.page.screenshot({ path: testInfo.outputPath('face-camera-en.png') });
+    await shoot(kiosk.page, testInfo, 'face-camera');
     await expect(kiosk.page.getByRole('alert')).toContainText('We could not confirm it is you', { timeout: 60_000 });
     await kiosk.page.screenshot({ path: testInfo.outputPath('face-retry-en.png') });
     await expect(screen(kiosk.page)).toHaveAttribute('data-screen', 'result-referral', { timeout: 60_000 });
     await expect(kiosk.page.getByTestId('failure-reason')).toHaveAttribute('data-reason', 'no-match');
-    await kiosk.page.screenshot({ path: testInfo.outputPath('result-referral-en.png') });
+    await shoot(kiosk.page, testInfo, 'result-referral');
     // Both attempts were judged on the matcher's real score of the camera frames against the chip
     // portrait (the audit log keeps decisions, never images): a real, low similarity.
     const db = new Database(join(kiosk.dataDir, 'kiosk.db'), { readonly: true, fileMustExist: true });

@@ -196,3 +196,18 @@ export async function bridgeCall<K extends ChannelName>(origin: string, secret: 
     ws.close();
   }
 }
+
+/** Screenshots the screen in the current language and in the other one, then switches back. */
+export async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const current = (await page.locator('html').getAttribute('lang')) ?? 'en';
+  const other = current === 'en' ? 'zh-CN' : 'en';
+  await page.screenshot({ path: testInfo.outputPath(`${name}-${current}.png`) });
+  const toggle = page.getByRole('button', { name: other === 'en' ? 'English' : '中文' });
+  if ((await toggle.count()) === 0) return;
+  await toggle.click();
+  await expect(page.locator('html')).toHaveAttribute('lang', other);
+  await page.screenshot({ path: testInfo.outputPath(`${name}-${other}.png`) });
+  await page.getByRole('button', { name: current === 'en' ? 'English' : '中文' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', current);
+}
+

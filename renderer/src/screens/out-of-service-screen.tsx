@@ -1,15 +1,27 @@
 import { useTranslation } from 'react-i18next';
 import type { OutOfServiceReason } from '../../../electron/common/session-state';
+import { supportedLocales } from '../i18n/i18n';
 
-/** Shown while a device or the authority is missing; the host re-checks and returns to welcome by itself. */
+/**
+ * Shown while a device or the authority is missing; the host re-checks and returns to welcome by
+ * itself. Nothing to touch here, so it speaks every language at once, the current one first.
+ */
 export function OutOfServiceScreen({ reason }: { reason: OutOfServiceReason }) {
-  const { t } = useTranslation();
+  const { i18n } = useTranslation();
+  const locales = [i18n.language, ...supportedLocales.filter((l) => l !== i18n.language)];
   return (
     <main className="screen out-of-service" role="alert" aria-labelledby="oos-title" data-screen="out-of-service" data-reason={reason}>
       <div className="result-icon warn" aria-hidden="true">!</div>
-      <h1 id="oos-title">{t('outOfService.title')}</h1>
-      <p>{t('outOfService.body')}</p>
-      <p className="muted">{t(`outOfService.reason.${reason}`)}</p>
+      {locales.map((locale, i) => {
+        const t = i18n.getFixedT(locale);
+        return (
+          <section key={locale} lang={locale} className={i === 0 ? 'oos-primary' : 'oos-secondary'}>
+            {i === 0 ? <h1 id="oos-title">{t('outOfService.title')}</h1> : <h2>{t('outOfService.title')}</h2>}
+            <p>{t('outOfService.body')}</p>
+            <p className="muted">{t(`outOfService.reason.${reason}`)}</p>
+          </section>
+        );
+      })}
     </main>
   );
 }
