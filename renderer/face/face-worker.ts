@@ -55,6 +55,7 @@ function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
   const d = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  canvas.width = 0;
   return { width: d.width, height: d.height, data: d.data };
 }
 
@@ -68,12 +69,17 @@ function upscaleIfSmall(image: RgbaImage): RgbaImage {
   const w = Math.round(image.width * s), h = Math.round(image.height * s);
   const src = new OffscreenCanvas(image.width, image.height);
   const sctx = src.getContext('2d')!;
-  sctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  const copy = new Uint8ClampedArray(image.data);
+  sctx.putImageData(new ImageData(copy, image.width, image.height), 0, 0);
+  copy.fill(0);
   const dst = new OffscreenCanvas(w, h);
   const dctx = dst.getContext('2d', { willReadFrequently: true })!;
   dctx.imageSmoothingQuality = 'high';
   dctx.drawImage(src, 0, 0, w, h);
   const d = dctx.getImageData(0, 0, w, h);
+  // Resizing a canvas clears its pixels: no face stays in a canvas buffer.
+  src.width = 0;
+  dst.width = 0;
   return { width: w, height: h, data: d.data };
 }
 
