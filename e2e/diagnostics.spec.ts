@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { hashTechnicianPin } from '../electron/host/diagnostics/technician-pin';
 import { startWebHost, type RunningWebHost } from './kiosk-test';
 
@@ -40,6 +41,17 @@ async function longPressCorner(page: Page, holdMs = 3300): Promise<void> {
 async function typePin(page: Page, pin: string): Promise<void> {
   for (const digit of pin) await page.locator(`.diag-key[data-key="${digit}"]`).click();
   await page.getByTestId('pin-enter').click();
+}
+
+/** The `diagnostics` leaves of the kiosk's audit log, as `entry:detail`. */
+function diagnosticsAuditEntries(dataDir: string): string[] {
+  const db = new Database(join(dataDir, 'kiosk.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT leaf FROM audit_leaf ORDER BY leaf_index').all() as Array<{ leaf: string }>;
+    return rows.map((r) => JSON.parse(r.leaf) as { kind: string; entry?: string; detail?: string }).filter((e) => e.kind === 'diagnostics').map((e) => `${e.entry}:${e.detail}`);
+  } finally {
+    db.close();
+  }
 }
 
 const panels = ['devices', 'reader', 'mrz', 'authority', 'queues', 'logs', 'configuration'] as const;
@@ -88,6 +100,9 @@ for (const lang of ['en', 'zh-CN'] as const) {
 
       await page.getByTestId('diag-exit').click();
       await expect(page.getByTestId('diagnostics-screen')).toHaveCount(0);
+
+      // Entry, the reader test and the exit are in the kiosk's audit log.
+      await expect.poll(() => diagnosticsAuditEntries(host.dataDir)).toEqual(expect.arrayContaining(['enter:pin', 'action:reader-test', 'exit:technician']));
     } finally {
       await host.stop();
     }
@@ -111,6 +126,13 @@ test('five wrong PINs lock the keypad, and the lockout is audited without openin
     const lockout = JSON.parse(readFileSync(join(host.dataDir, 'diagnostics-lockout.json'), 'utf8')) as { failures: number; lockedUntil: number };
     expect(lockout.failures).toBe(5);
     expect(lockout.lockedUntil).toBeGreaterThan(Date.now());
+    await expect.poll(() => diagnosticsAuditEntries(host.dataDir)).toEqual([
+      'pin-rejected:failures-1',
+      'pin-rejected:failures-2',
+      'pin-rejected:failures-3',
+      'pin-rejected:failures-4',
+      'locked-out:failures-5',
+    ]);
   } finally {
     await host.stop();
   }
@@ -125,6 +147,7 @@ test('diagnostics closes itself after the idle timeout', async ({ page }) => {
     await expect(page.getByTestId('diagnostics-screen')).toBeVisible();
     await expect(page.getByTestId('diag-countdown')).toContainText('0:1');
     await expect(page.getByTestId('diagnostics-screen')).toHaveCount(0, { timeout: 25_000 });
+    await expect.poll(() => diagnosticsAuditEntries(host.dataDir)).toContain('exit:inactivity');
   } finally {
     await host.stop();
   }
