@@ -26,6 +26,19 @@ export function App({ host }: { host: Host }) {
   const [state, setState] = useState<ScreenState>();
   const [failed, setFailed] = useState(false);
   const lastPing = useRef(0);
+  const { i18n } = useTranslation();
+  // The language this kiosk starts in; every wipe back to the welcome screen returns to it.
+  const bootLocale = useRef(i18n.language);
+  const lastScreen = useRef<string | undefined>(undefined);
+
+  useEffect(() => {
+    const previous = lastScreen.current;
+    lastScreen.current = state?.screen;
+    if (state?.screen === 'attract' && previous !== undefined && previous !== 'attract' && i18n.language !== bootLocale.current) {
+      void i18n.changeLanguage(bootLocale.current);
+      document.documentElement.lang = bootLocale.current;
+    }
+  }, [state?.screen, i18n]);
 
   useEffect(() => {
     let live = true;
