@@ -68,18 +68,21 @@ console.log(`\nreport: ${join(out, 'report.json')}\nROC: ${join(out, 'roc.png')}
 if (writePolicy && !pairsFile) {
   const thresholds = results.map((r) => r.run.operating_points.find((p) => p.target_fmr === 1e-4)!.threshold);
   const first = results[0]!;
+  // Exactly the members the authority's policy carries; the calibration behind it goes to the report.
   const policy = {
     name: first.matcher.name,
     version: first.matcher.version,
     model_sha256: Buffer.from(first.matcher.model_sha256, 'hex').toString('base64url'),
     threshold: Number(Math.max(...thresholds).toFixed(4)),
     target_fmr: 1e-4,
-    calibration: {
-      command: `npm run eval:face -- ${folder} --write-policy`,
-      runs: results.map((r) => ({ degrade: r.run.degrade, threshold_at_fmr_1e_4: r.run.operating_points.find((p) => p.target_fmr === 1e-4)!.threshold, impostor_pairs: r.run.impostor_pairs, eer: r.run.eer })),
-      note: 'FMR 1e-4 needs at least 10^4 impostor pairs to be observable; with fewer, the threshold sits just above the highest impostor score seen.',
-    },
   };
+  const calibration = {
+    policy,
+    command: `npm run eval:face -- ${folder} --write-policy`,
+    runs: results.map((r) => ({ degrade: r.run.degrade, threshold_at_fmr_1e_4: r.run.operating_points.find((p) => p.target_fmr === 1e-4)!.threshold, impostor_pairs: r.run.impostor_pairs, eer: r.run.eer })),
+    note: 'FMR 1e-4 needs at least 10^4 impostor pairs to be observable; with fewer, the threshold sits just above the highest impostor score seen.',
+  };
+  writeFileSync(join(out, 'calibration.json'), JSON.stringify(calibration, null, 2) + '\n');
   const path = join(PROJECT_ROOT, 'renderer', 'face', 'matcher-policy.json');
   writeFileSync(path, JSON.stringify(policy, null, 2) + '\n');
   console.log(`policy: ${path} threshold ${policy.threshold}`);
