@@ -43,7 +43,9 @@ test.describe('face pipeline on a fake camera', () => {
   test.beforeAll(() => {
     test.skip(test.info().project.name !== 'web', 'drives its own headless Chromium with fake-camera flags: once is enough');
     if (!existsSync(join(MODELS_DIR, 'face_landmarker.task'))) execFileSync('npx', ['tsx', 'scripts/models/build-models.ts'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
-    if (!existsSync(join(HARNESS_DIR, 'index.html'))) execFileSync('npx', ['vite', 'build', '-c', 'scripts/face-eval/vite.harness.config.ts'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+    // Always rebuilt (≈ 2 s): a stale harness would test old renderer code.
+    execFileSync('npx', ['vite', 'build', '-c', 'scripts/face-eval/vite.harness.config.ts'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+    if (!existsSync(join(HARNESS_DIR, 'index.html'))) throw new Error('face harness did not build');
     dir = mkdtempSync(join(tmpdir(), 'face-cam-'));
   });
   test.afterAll(() => {
