@@ -1,6 +1,11 @@
+import { useContext, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutOfServiceReason } from '../../../electron/common/session-state';
+import { HostContext, fire } from '../host/host-context';
 import { supportedLocales } from '../i18n/i18n';
+
+/** How often a lost camera is looked for again. */
+const CAMERA_RECHECK_MS = 3_000;
 
 /**
  * Shown while a device or the authority is missing; the host re-checks and returns to welcome by
@@ -8,6 +13,18 @@ import { supportedLocales } from '../i18n/i18n';
  */
 export function OutOfServiceScreen({ reason }: { reason: OutOfServiceReason }) {
   const { i18n } = useTranslation();
+  const host = useContext(HostContext);
+  // Only the renderer sees the camera: it tells the host when one is back.
+  useEffect(() => {
+    if (reason !== 'camera' || !host) return;
+    const timer = setInterval(() => {
+      navigator.mediaDevices
+        .enumerateDevices()
+        .then((devices) => devices.some((d) => d.kind === 'videoinput') && fire(host.sessionDeviceFault('camera-ok')))
+        .catch(() => undefined);
+    }, CAMERA_RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [reason, host]);
   const locales = [i18n.language, ...supportedLocales.filter((l) => l !== i18n.language)];
   return (
     <main className="screen out-of-service" role="alert" aria-labelledby="oos-title" data-screen="out-of-service" data-reason={reason}>
