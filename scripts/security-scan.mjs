@@ -6,7 +6,9 @@
  *
  * Runs the package's programmatic API: its CLI needs an old `commander` that the package does not
  * declare (it picks up the hoisted v14 and fails), and the API gives the findings as data.
- * Offline: the Electron release list it tries to fetch is only used for upgrade advice.
+ * Offline by construction: the library would fetch translations and Electron's release list
+ * (upgrade advice only); its HTTP client is replaced by one that refuses at once, and the check
+ * that needs the release list (AvailableSecurityFixesGlobalCheck) is not run. CI reaches no host.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,11 +23,12 @@ const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['ele
 
 /**
  * Global checks that cannot see this app's setup, each with the reason it does not apply:
+ * - AvailableSecurityFixesGlobalCheck needs Electron's release list from the network (upgrade advice only).
  * - CSPGlobalCheck (CSP_GLOBAL_CHECK) looks for a CSP in HTML meta tags or `onHeadersReceived`; ours is set on
  *   every `app://` response in main.ts's protocol handler (electron/host/content-security-policy.ts,
  *   the same policy the web host sends), which the check does not recognise.
  */
-const excluded = ['CSPGlobalCheck'];
+const excluded = ['CSPGlobalCheck', 'AvailableSecurityFixesGlobalCheck'];
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -34,6 +37,14 @@ function sourceFiles(dir) {
     return /\.(c|m)?[jt]sx?$/.test(entry.name) ? [path] : [];
   });
 }
+
+// Refuse every network request the library would make (see the header).
+const libraryRequire = createRequire(require.resolve('@doyensec/electronegativity'));
+const gotPath = libraryRequire.resolve('got');
+const offline = () => Promise.reject(new Error('offline: the security scan makes no network requests'));
+offline.head = offline;
+offline.get = offline;
+require.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: offline };
 
 const run = require('@doyensec/electronegativity');
 const originalLog = console.log;
