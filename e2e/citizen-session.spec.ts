@@ -95,6 +95,10 @@ test.describe('citizen session', () => {
     await page.screenshot({ path: testInfo.outputPath('out-of-service-en+zh-CN.png') });
     w.authority.authority.faults.unavailableRetryAfter = null;
     await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 20_000 });
+    // Back in service for real: the next citizen gets a session from the authority.
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'I agree, continue' }).click();
+    await expect(page.getByTestId('session-qr')).toBeVisible();
   });
 
   test('landscape 1920×1080: every control is a touch target of at least 64 px', async ({ world }, testInfo) => {
