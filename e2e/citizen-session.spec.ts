@@ -122,4 +122,20 @@ test.describe('citizen session', () => {
     await targetsAreLarge();
     await shoot(page, testInfo, 'access-key-landscape');
   });
+
+  test('reader unplugged: out of service, then back by itself once it is plugged in again', async ({ world }, testInfo) => {
+    const w = await world({ inserted: false });
+    const { page } = await w.open({ lang: 'en' });
+    await startAndBind(page, w.citizen);
+    await expect(screen(page)).toHaveAttribute('data-screen', 'card');
+    await w.reader.unplug();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'out-of-service', { timeout: 20_000 });
+    await expect(screen(page)).toHaveAttribute('data-reason', 'reader');
+    await page.screenshot({ path: testInfo.outputPath('out-of-service-reader-en+zh-CN.png') });
+    await w.reader.plugIn();
+    await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 20_000 });
+    // The kiosk opens the re-plugged reader by itself: the next citizen's card is read.
+    await startAndBind(page, w.citizen);
+    await expect(screen(page)).toHaveAttribute('data-screen', 'access-key', { timeout: 20_000 });
+  });
 });

@@ -138,6 +138,10 @@ export interface SimulatedReader {
   remove(): void;
   /** The citizen lifts the card after this many more APDUs (it is then off the reader). */
   liftAfter(apdus: number): void;
+  /** Pulls the reader's cable: the pseudo-terminal disappears under the kiosk. */
+  unplug(): Promise<void>;
+  /** Plugs a reader back in at the same device name, with the card on it. */
+  plugIn(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -174,15 +178,22 @@ export async function startSimulatedReader(profileId: string, options: { inserte
   let simulator: CcidSerialSimulator | undefined;
   const held = new LiftableCard(chip, () => simulator?.engine.removeCard());
   simulator = await CcidSerialSimulator.start({ card: options.inserted === false ? undefined : held });
-  const sim = simulator;
-  return {
-    uri: `ccid-serial:${sim.hostPath}`,
+  // The host end is a stable symlink: a reader plugged back in appears under the same name.
+  const hostLink = simulator.hostPath;
+  const reader: SimulatedReader = {
+    uri: `ccid-serial:${hostLink}`,
     card,
     chip,
-    simulator: sim,
-    insert: () => sim.engine.insertCard(held),
-    remove: () => sim.engine.removeCard(),
+    simulator,
+    insert: () => simulator!.engine.insertCard(held),
+    remove: () => simulator!.engine.removeCard(),
     liftAfter: (apdus) => held.liftAfter(apdus),
-    close: () => sim.close(),
+    unplug: () => simulator!.unplug(),
+    async plugIn() {
+      simulator = await CcidSerialSimulator.start({ card: held, hostLink });
+      reader.simulator = simulator;
+    },
+    close: () => simulator!.close(),
   };
+  return reader;
 }
