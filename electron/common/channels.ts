@@ -22,6 +22,7 @@ export const channels = {
   sessionCancel: 'session:cancel',
   sessionActivity: 'session:activity',
   sessionDeviceFault: 'session:device-fault',
+  sessionCameraPolicy: 'session:camera-policy',
   // The technician's diagnostics screens (electron/common/diagnostics-channels.ts).
   ...diagnosticsChannels,
 } as const;

@@ -71,6 +71,8 @@ export const contract = {
   sessionActivity: { channel: channels.sessionActivity, args: z.tuple([]), result: z.void() },
   /** The renderer lost (or regained) a device only it can see: the camera. */
   sessionDeviceFault: { channel: channels.sessionDeviceFault, args: z.tuple([z.enum(['camera-lost', 'camera-ok'])]), result: z.void() },
+  /** Camera labels allowed to feed liveness (config `camera.allowedLabels`; empty = any non-virtual camera). */
+  sessionCameraPolicy: { channel: channels.sessionCameraPolicy, args: z.tuple([]), result: z.strictObject({ allow: z.array(z.string().max(200)).max(50) }) },
   ...diagnosticsChannelSpecs,
 } as const satisfies { [K in ChannelName]: ChannelSpec & { channel: (typeof channels)[K] } };
 

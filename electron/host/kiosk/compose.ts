@@ -125,6 +125,7 @@ export async function composeKiosk(options: ComposeOptions): Promise<KioskCompos
     },
     ...(options.machine ? { machine: options.machine } : {}),
     defaultLocale: config.locale.default,
+    cameraAllow: config.camera.allowedLabels,
     ...(options.warnMs !== undefined ? { warnMs: options.warnMs } : {}),
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });

@@ -24,6 +24,8 @@ export interface KioskRuntimeOptions {
   /** Countdown resolution. */
   tickMs?: number;
   now?: () => number;
+  /** Camera labels allowed to feed liveness (config `camera.allowedLabels`). */
+  cameraAllow?: string[];
 }
 
 export interface KioskRuntime {
@@ -135,6 +137,7 @@ export function createKioskRuntime(options: KioskRuntimeOptions): KioskRuntime {
     sessionCancel: async () => send({ type: 'CANCEL' }),
     sessionActivity: async () => activity(),
     sessionDeviceFault: async (fault) => send({ type: 'DEVICE_FAULT', fault }),
+    sessionCameraPolicy: async () => ({ allow: [...(options.cameraAllow ?? [])] }),
   };
 
   return {

@@ -20,5 +20,6 @@ export function unavailableSessionHandlers(): SessionHandlers {
     sessionCancel: refuse,
     sessionActivity: refuse,
     sessionDeviceFault: refuse,
+    sessionCameraPolicy: refuse,
   };
 }

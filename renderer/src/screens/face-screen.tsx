@@ -5,6 +5,7 @@ import { DecisionError, approvedThreshold, matcherIdentity, type FaceDecision } 
 import { FaceClient } from '../../face/face-client';
 import type { StillImage } from '../../face/face-protocol';
 import { FaceSession } from '../../face/face-session';
+import { DEFAULT_CAMERA_POLICY } from '../../face/liveness';
 import { ScreenFrame } from '../components/screen-frame';
 import { fire, useHost } from '../host/host-context';
 
@@ -80,7 +81,8 @@ export function FaceScreen({ state }: { state: FaceState }) {
         setPhase('matcher-error');
         return;
       }
-      session = new FaceSession(client, { policy, manifest, camera: { label: track.label || 'camera' } });
+      const { allow } = await host.sessionCameraPolicy();
+      session = new FaceSession(client, { policy, manifest, camera: { label: track.label || 'camera' }, cameraPolicy: { ...DEFAULT_CAMERA_POLICY, allow } });
       try {
         await session.setReference(stillImage(await host.sessionFaceReference()));
       } catch (error) {
