@@ -10,9 +10,9 @@ import { buildCard, type BuiltCard } from '../../../fixtures/cards/card-builder'
 import { loadCardProfile } from '../../../fixtures/cards/card-profile';
 import { CitizenApp } from '../../../fixtures/citizen-app/citizen-app';
 import { getTestPki, type TestPki } from '../../../fixtures/pki/test-pki';
-import { inMemoryTransceiver } from '../../../fixtures/virtual-chip/test-image';
+import { CcidHidSimulator } from '../../../fixtures/sim/ccid-hid-device';
 import { VirtualChip } from '../../../fixtures/virtual-chip/virtual-chip';
-import type { CardSession } from '../../../hardware/readers';
+import { openCcidHidReader } from '../../../hardware/ccid/ccid-reader';
 import { scratchDirectory } from '../../host/store/test-support';
 import { ExitCode, type CliIo } from '../command';
 import { recordingIo } from './cli-test-io';
@@ -60,7 +60,12 @@ describe('kioskctl upgrade (reference authority, virtual chip)', () => {
 
   const command = (card: BuiltCard, scores: number[]) =>
     createUpgradeCommand({
-      openCard: async (): Promise<CardSession> => ({ transceiver: inMemoryTransceiver(new VirtualChip(card.image)), atr: {} as CardSession['atr'], close: async () => undefined }),
+      // The virtual chip on the report-level CCID-HID simulator, read by the kiosk's own reader.
+      openCard: async () => {
+        const sim = new CcidHidSimulator({ card: new VirtualChip(card.image) });
+        const reader = await openCcidHidReader({ path: 'sim:virtual' }, { opener: sim.opener });
+        return { reader, close: () => reader.close() };
+      },
       openFace: async () => scriptedFace(scores),
       version: '0.1.0',
     });

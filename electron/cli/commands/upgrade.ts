@@ -9,12 +9,12 @@ import { parseArgs } from 'node:util';
 import type { SessionPolicy } from '../../host/authority-client/protocol';
 import { NotEnrolledError } from '../../host/authority-client/errors';
 import type { MatcherIdentity } from '../../host/session/decisions';
-import { IcaoDocumentReader } from '../../host/session/icao-document-reader';
+import { createChipDocumentReader } from '../../host/kiosk/chip-document-reader';
 import { openKioskRuntime } from '../../host/session/kiosk-runtime';
 import type { AccessKeyInput, FaceDecision, FaceReference, ScreenState } from '../../host/session/screen-state';
 import { CitizenSession } from '../../host/session/session-service';
 import type { SessionServices } from '../../host/session/services';
-import type { CardSession } from '../../../hardware/readers';
+import type { CardReader } from '../../../hardware/ccid/ccid-reader';
 import { ExitCode, UsageError, type CliIo, type KioskctlCommand } from '../command';
 import { reportFailure, resolveDataDir } from './enroll';
 import { parseMrzArgument } from './read';
@@ -35,8 +35,14 @@ export interface FaceDecider {
   close(): Promise<void>;
 }
 
+/** An opened card reader and how to release it (a simulator closes its pseudo-terminal too). */
+export interface OpenedCardReader {
+  reader: CardReader;
+  close(): Promise<void>;
+}
+
 export interface UpgradeDeps {
-  openCard(uri: string): Promise<CardSession>;
+  openCard(uri: string): Promise<OpenedCardReader>;
   openFace(spec: string): Promise<FaceDecider>;
   version?: string;
 }
@@ -219,7 +225,7 @@ export function createUpgradeCommand(deps: UpgradeDeps): KioskctlCommand {
         return reportFailure(io, args.json, 'upgrade', error);
       }
       let face: FaceDecider | undefined;
-      let reader: IcaoDocumentReader | undefined;
+      let device: Promise<OpenedCardReader> | undefined;
       let session: CitizenSession | undefined;
       try {
         const { client, recorder, identity, outbox } = runtime;
@@ -227,11 +233,11 @@ export function createUpgradeCommand(deps: UpgradeDeps): KioskctlCommand {
         const skew = await client.measureClockSkew();
         face = await deps.openFace(args.face);
         const matcher = await face.matcher();
-        reader = new IcaoDocumentReader({
-          openCard: () => deps.openCard(args.reader),
+        // The kiosk's own document reader: the same chip reading and verification as the screens.
+        const reader = createChipDocumentReader({
+          reader: async () => (await (device ??= deps.openCard(args.reader))).reader,
           // Validity periods are judged on the authority's clock, which the authority will use too.
           now: () => new Date(client.authorityNow() * 1000),
-          askFor: args.accessKey.kind,
         });
         const services: SessionServices = {
           authority: client,
@@ -264,7 +270,7 @@ export function createUpgradeCommand(deps: UpgradeDeps): KioskctlCommand {
         return reportFailure(io, args.json, 'upgrade', error);
       } finally {
         session?.stop();
-        await reader?.close();
+        await device?.then((d) => d.close(), () => undefined);
         await face?.close().catch(() => undefined);
         runtime.close();
       }
@@ -273,11 +279,11 @@ export function createUpgradeCommand(deps: UpgradeDeps): KioskctlCommand {
 }
 
 /** `sim:` URIs are served by fixtures/sim, loaded only when such a URI is used. */
-async function openCard(uri: string): Promise<CardSession> {
-  const { openCardSession } = await import('../../../hardware/readers');
-  if (!uri.startsWith('sim:')) return openCardSession(uri);
+async function openCard(uri: string): Promise<OpenedCardReader> {
+  const { openCardReader } = await import('../../../hardware/readers');
+  if (!uri.startsWith('sim:')) return openCardReader(uri);
   const { simulatorFactory } = await import('../../../fixtures/sim/sim-factory');
-  return openCardSession(uri, { simulators: simulatorFactory, ccid: { pollIntervalMs: 0 } });
+  return openCardReader(uri, { simulators: simulatorFactory });
 }
 
 /**

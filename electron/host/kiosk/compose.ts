@@ -5,7 +5,7 @@
  * development composition (electron/dev) calls it too, after starting its simulators.
  */
 import type { CardReader } from '../../../hardware/ccid/ccid-reader';
-import { openCcidHidReader, openCcidSerialReader } from '../../../hardware/ccid/ccid-reader';
+import { openCardReader } from '../../../hardware/readers';
 import type { KioskConfig } from '../config';
 import { appVersion } from '../host-services';
 import type { Logger } from '../logger';
@@ -40,29 +40,13 @@ export interface ComposeOptions {
   tickMs?: number;
 }
 
-export class ReaderUriError extends Error {
-  readonly code = 'reader-uri-unsupported';
-  constructor(uri: string) {
-    super(`reader URI not supported here: ${uri}`);
-    this.name = 'ReaderUriError';
-  }
-}
-
-/** `ccid-serial:/dev/ttyUSB0?baud=115200` or `ccid-hid:<path | vid:pid>` → an opener. */
+/**
+ * The kiosk's card reader from its URI (`ccid-serial:/dev/ttyUSB0?baud=115200`,
+ * `ccid-hid:<path | vid:pid>`), through the hardware layer's one URI parser and reader factory.
+ * `sim:` URIs are the development composition's (electron/dev), which passes its own opener.
+ */
 export function readerOpener(uri: string, pollIntervalMs: number): () => Promise<CardReader> {
-  const url = /^([a-z0-9-]+):([^?]*)(?:\?(.*))?$/.exec(uri);
-  const scheme = url?.[1];
-  const target = url?.[2] ?? '';
-  const query = new URLSearchParams(url?.[3] ?? '');
-  if (scheme === 'ccid-serial') {
-    return () => openCcidSerialReader({ path: target, baudRate: Number(query.get('baud') ?? 115200), pollIntervalMs });
-  }
-  if (scheme === 'ccid-hid') {
-    const vidPid = /^([0-9a-f]{4}):([0-9a-f]{4})$/i.exec(target);
-    const address = vidPid ? { vendorId: parseInt(vidPid[1]!, 16), productId: parseInt(vidPid[2]!, 16) } : { path: target };
-    return () => openCcidHidReader(address as never, { pollIntervalMs });
-  }
-  return () => Promise.reject(new ReaderUriError(uri));
+  return async () => (await openCardReader(uri, { ccid: { pollIntervalMs } })).reader;
 }
 
 /** One reader for the kiosk's lifetime, re-opened after it failed (unplugged). */
@@ -110,8 +94,22 @@ export async function composeKiosk(options: ComposeOptions): Promise<KioskCompos
   if (!store.identity) logger.warn('the kiosk is not enrolled: it stays out of service until `kioskctl enroll`');
   const stopOutbox = new AbortController();
   const outboxLoop = store.outbox?.run(stopOutbox.signal).catch((error: unknown) => logger.error({ err: error }, 'outbox loop stopped'));
+  // Certificate validity is judged on the authority's clock, as the authority will judge it:
+  // measure the skew at start and hourly (a failure leaves the last value measured).
+  const client = store.client;
+  const measureSkew = () =>
+    client?.measureClockSkew().then(
+      ({ skewSeconds, withinAllowance }) => (withinAllowance ? undefined : logger.warn({ skewSeconds }, 'clock skew beyond the 120 s allowance')),
+      (error: unknown) => logger.warn({ err: error }, 'clock skew not measured'),
+    );
+  void measureSkew();
+  const skewTimer = setInterval(() => void measureSkew(), 3_600_000);
+  skewTimer.unref();
   const cardReader = sharedReader(options.openReader ?? readerOpener(config.reader.uri, config.reader.pollIntervalMs));
-  const reader = createChipDocumentReader({ reader: cardReader });
+  const reader = createChipDocumentReader({
+    reader: cardReader,
+    ...(client ? { now: () => new Date(client.authorityNow() * 1000) } : {}),
+  });
   const runtime = createKioskRuntime({
     services: {
       authority: store.client ?? new NotEnrolledAuthority(),
@@ -134,6 +132,7 @@ export async function composeKiosk(options: ComposeOptions): Promise<KioskCompos
     store,
     cardReader,
     async close() {
+      clearInterval(skewTimer);
       runtime.stop();
       stopOutbox.abort();
       await outboxLoop;

@@ -222,4 +222,16 @@ describe('outbox ↔ authority conformance', () => {
     await running;
     expect(row(queued.jti)?.state).toBe('delivered');
   });
+
+  it('stops at once when aborted while it drains (no wait it cannot end)', async () => {
+    const { queued } = await queueOne();
+    kiosk.outbox.makeDue();
+    const controller = new AbortController();
+    const running = kiosk.outbox.run(controller.signal);
+    // Abort while the first drain is still sending, before the loop would start its wait.
+    controller.abort();
+    const outcome = await Promise.race([running.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still running'), 2000))]);
+    expect(outcome).toBe('stopped');
+    expect(row(queued.jti)?.state).toBe('delivered');
+  });
 });

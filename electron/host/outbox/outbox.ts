@@ -248,6 +248,8 @@ export class Outbox {
         // A full or corrupt store: nothing can be closed now; try again later rather than in a loop.
         this.options.onError?.(error);
       }
+      // An abort that came while draining has already fired: don't start a wait it cannot end.
+      if (signal.aborted) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, wait);
         function done() {
