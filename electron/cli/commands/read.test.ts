@@ -118,3 +118,36 @@ describe('kioskctl read over the simulated CCID-serial reader (real pseudo-termi
     expect(report.timings.apdus).toBeGreaterThan(10);
   });
 });
+
+describe('every test card over the simulated CCID-serial reader (real pseudo-terminal)', () => {
+  it('passes the genuine cards and refuses each forgery with its own reason', { timeout: 120_000 }, async () => {
+    const [{ listCardProfiles, loadCardProfile }, { getTestPki }] = await Promise.all([
+      import('../../../fixtures/cards/card-profile'),
+      import('../../../fixtures/pki/test-pki'),
+    ]);
+    const pki = await getTestPki();
+    const trust = await mkdtemp(join(tmpdir(), 'kioskctl-trust-'));
+    await writeFile(join(trust, 'utopia-csca.der'), pki.csca.certificate);
+    await writeFile(join(trust, 'utopia.crl'), pki.crl);
+    try {
+      for (const id of await listCardProfiles()) {
+        const profile = await loadCardProfile(id);
+        const { documentNumber, birthDate, expiryDate } = profile.document;
+        const h = harness();
+        const code = await readCommand.run(
+          ['--reader', `sim:ccid-serial/${id}`, '--mrz', `${documentNumber},${birthDate},${expiryDate}`, '--csca', trust, '--aa-challenge', '0011223344556677', '--json'],
+          h.io,
+        );
+        const report = JSON.parse(h.out[0] ?? '{}') as { pa?: { result: string; reasons: string[] }; chipAuth?: { result: string } };
+        const expectPa = profile.expect.passiveAuthentication;
+        if (expectPa === 'valid') expect(report.pa?.result, id).toBe('valid');
+        else expect(report.pa?.reasons, id).toEqual(expect.arrayContaining(expectPa as string[]));
+        if (profile.expect.chipAuthentication) expect(report.chipAuth?.result, id).toBe(profile.expect.chipAuthentication);
+        const genuine = expectPa === 'valid' && profile.expect.chipAuthentication !== 'invalid';
+        expect(code, `${id}: ${h.err.join(' ')}`).toBe(genuine ? ExitCode.ok : ExitCode.notGenuine);
+      }
+    } finally {
+      await rm(trust, { recursive: true, force: true });
+    }
+  });
+});
