@@ -32,6 +32,24 @@ export function needsDevelopmentComposition(config: KioskConfig): boolean {
 
 export async function composeDevelopmentKiosk(config: KioskConfig, logger: Logger): Promise<DevelopmentKiosk> {
   const cleanups: Array<() => Promise<void>> = [];
+  const release = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    return await composeWith(config, logger, cleanups, release);
+  } catch (error) {
+    // A kiosk that cannot start (e.g. a corrupt store) leaves no simulator or authority behind.
+    await release();
+    throw error;
+  }
+}
+
+async function composeWith(
+  config: KioskConfig,
+  logger: Logger,
+  cleanups: Array<() => Promise<void>>,
+  release: () => Promise<void>,
+): Promise<DevelopmentKiosk> {
   let reader: SimulatedReader | undefined;
   if (config.reader.uri.startsWith('sim:')) {
     reader = await startSimulatedReader(profileId(config.reader.uri.slice('sim:'.length)));
@@ -70,7 +88,7 @@ export async function composeDevelopmentKiosk(config: KioskConfig, logger: Logge
     citizenKeyFile,
     async close() {
       await composition.close();
-      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      await release();
     },
   };
 }

@@ -8,7 +8,7 @@ import type { HostHandlers } from './dispatcher';
 import type { KioskConfig } from './config';
 import { listDevices } from '../../hardware/transport/enumerate';
 import type { KioskRuntime } from './kiosk/kiosk-runtime';
-import { unavailableSessionHandlers } from './kiosk/unavailable';
+import { outOfServiceSessionHandlers, unavailableSessionHandlers } from './kiosk/unavailable';
 import { createDiagnostics, type Diagnostics } from './diagnostics/diagnostics-handlers';
 
 export interface HostContext {
@@ -16,6 +16,8 @@ export interface HostContext {
   shell: 'electron' | 'web';
   /** The citizen session (electron/host/kiosk); absent, the session channels answer `no-session`. */
   session?: KioskRuntime;
+  /** Set when the kiosk's services failed to start: the session channels say out of service. */
+  outOfService?: boolean;
   /** The technician's diagnostics (electron/host/diagnostics); absent, a gate over the configuration alone. */
   diagnostics?: Diagnostics;
 }
@@ -48,7 +50,7 @@ export function createHostHandlers(context: HostContext): HostHandlers {
       ...(await listDevices()),
       configuredReader: context.config.reader.uri,
     }),
-    ...(context.session?.handlers ?? unavailableSessionHandlers()),
+    ...(context.session?.handlers ?? (context.outOfService ? outOfServiceSessionHandlers() : unavailableSessionHandlers())),
     ...(context.diagnostics ?? createDiagnostics({ config: context.config })).handlers,
   };
 }

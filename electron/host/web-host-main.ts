@@ -46,14 +46,24 @@ async function main(): Promise<void> {
   // Diagnostics shows the recent log lines (redacted); they still go to stderr too.
   const logs = new LogRing(2000, process.stderr);
   const logger = createLogger(config.logLevel, logs);
-  const kiosk = await startKiosk(config, logger);
-  const diagnostics = createDiagnostics({ config, logs, ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }), onAuditError: (err) => logger.error({ err }, 'audit append failed') });
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', session: kiosk.runtime, diagnostics }), (error, channel) =>
+  // A full disk or a corrupt database must not become a restart loop: log it, serve the
+  // out-of-service screen, and keep diagnostics reachable for the technician.
+  const kiosk = await startKiosk(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'the kiosk services cannot start: out of service');
+    return undefined;
+  });
+  const diagnostics = createDiagnostics({
+    config,
+    logs,
+    ...(kiosk ? { ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }) } : {}),
+    onAuditError: (err) => logger.error({ err }, 'audit append failed'),
+  });
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', ...(kiosk ? { session: kiosk.runtime } : { outOfService: true }), diagnostics }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
   const host = await startWebHost({ dispatch, rendererDir, logger, host: config.webHost.host, port: config.webHost.port });
-  kiosk.runtime.subscribe((state) => host.broadcast('sessionState', state));
+  kiosk?.runtime.subscribe((state) => host.broadcast('sessionState', state));
   diagnostics.onTrace((line) => host.broadcast('diagnosticsTrace', line));
 
   if (args.json) process.stdout.write(`${JSON.stringify({ url: host.url, origin: host.origin, port: host.port })}\n`);
@@ -72,7 +82,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     await host.close();
     // Bounded: a reader or an authority long poll that hangs must not keep the process alive.
-    await Promise.race([kiosk.close(), new Promise((done) => setTimeout(done, 2_000).unref())]);
+    await Promise.race([kiosk?.close(), new Promise((done) => setTimeout(done, 2_000).unref())]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

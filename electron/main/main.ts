@@ -57,14 +57,19 @@ async function start(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logs = new LogRing(2000, process.stderr);
   const logger = createLogger(config.logLevel, logs);
-  const kiosk = await startKiosk(config, logger);
+  // A full disk or a corrupt database must not become a restart loop: log it, show the
+  // out-of-service screen, and keep diagnostics reachable for the technician.
+  const kiosk = await startKiosk(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'the kiosk services cannot start: out of service');
+    return undefined;
+  });
   const diagnostics = createDiagnostics({
     config,
     logs,
-    ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }),
+    ...(kiosk ? { ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }) } : {}),
     onAuditError: (err) => logger.error({ err }, 'audit append failed'),
   });
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', session: kiosk.runtime, diagnostics }), (error, channel) =>
+  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', ...(kiosk ? { session: kiosk.runtime } : { outOfService: true }), diagnostics }), (error, channel) =>
     logger.error({ err: error, channel }, 'host handler failed'),
   );
 
@@ -141,9 +146,9 @@ async function start(): Promise<void> {
   const send = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     if (!window.isDestroyed()) window.webContents.send(events[name].channel, events[name].payload.parse(payload));
   };
-  kiosk.runtime.subscribe((state) => send('sessionState', state));
+  kiosk?.runtime.subscribe((state) => send('sessionState', state));
   diagnostics.onTrace((line) => send('diagnosticsTrace', line));
-  app.once('before-quit', () => void kiosk.close());
+  app.once('before-quit', () => void kiosk?.close());
 
   // A dead renderer is reloaded, with a growing delay if it keeps dying; each death is audited.
   let crashes: number[] = [];

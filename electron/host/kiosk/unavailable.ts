@@ -1,3 +1,4 @@
+import type { OutOfServiceReason } from '../../common/session-state';
 import { HostError } from '../dispatcher';
 import type { SessionHandlers } from './kiosk-runtime';
 
@@ -21,5 +22,17 @@ export function unavailableSessionHandlers(): SessionHandlers {
     sessionActivity: refuse,
     sessionDeviceFault: refuse,
     sessionCameraPolicy: refuse,
+  };
+}
+
+/**
+ * Session channels of a kiosk whose own services could not start (a full disk, a corrupt
+ * database): the citizen sees the out-of-service screen, nothing else runs, and the process stays
+ * up for diagnostics instead of dying into a restart loop.
+ */
+export function outOfServiceSessionHandlers(reason: OutOfServiceReason = 'internal'): SessionHandlers {
+  return {
+    ...unavailableSessionHandlers(),
+    sessionState: async () => ({ screen: 'out-of-service', reason, session: 0, idleSecondsLeft: null }),
   };
 }
