@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ describe('authority admin CLI', () => {
   it('issues single-use enrollment tokens', async () => {
     const { code, lines } = await admin('enrollment-token');
     expect(code).toBe(0);
-    expect(lines[0]).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(lines[0]).toMatch(/^et_[A-Za-z0-9_-]{32}$/);
   });
 
   it('creates an account and writes the app key file with mode 0600', async () => {
@@ -55,6 +56,21 @@ describe('authority admin CLI', () => {
     const listed = JSON.parse((await admin('list-terminals')).lines[0]!);
     expect(listed).toMatchObject({ terminal_id: 'term_1', revoked_at: expect.any(Number) });
     await expect(admin('revoke-terminal', 'term_nope')).rejects.toBeInstanceOf(AdminUsageError);
+  });
+
+  it('issues enrollment tokens a command line takes as values (never starting with "-"), single use', () => {
+    const db = openDatabase(join(dir, 'tokens.db'));
+    const store = new AuthorityStore(db);
+    const tokens = Array.from({ length: 500 }, () => store.issueEnrollmentToken(1));
+    for (const token of tokens) {
+      expect(token).toMatch(/^et_[A-Za-z0-9_-]{32}$/);
+      const { values } = parseArgs({ args: ['--token', token], options: { token: { type: 'string' } } });
+      expect(values.token).toBe(token);
+    }
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(store.enrollTerminal(tokens[0]!, { terminal_id: 'term_t', kid: 'kt', public_jwk: '{}', name: 'Hall T', enrolled_at: 1 })).toBe(true);
+    expect(store.enrollTerminal(tokens[0]!, { terminal_id: 'term_u', kid: 'ku', public_jwk: '{}', name: 'Hall U', enrolled_at: 1 })).toBe(false);
+    db.close();
   });
 
   it('imports CSCAs and CRLs into the trust folder, refusing other files', async () => {

@@ -116,7 +116,8 @@ export class AuthorityStore {
 
   // Enrollment tokens and terminals
   issueEnrollmentToken(now: number): string {
-    const token = randomBytes(24).toString('base64url');
+    // Typed by technicians on command lines: a fixed prefix, so a token never starts with '-'.
+    const token = `et_${randomBytes(24).toString('base64url')}`;
     this.sql('INSERT INTO enrollment_tokens (token_sha256, created_at) VALUES (?, ?)').run(sha256Hex(token), now);
     return token;
   }

@@ -313,7 +313,8 @@ export async function startStubAuthority(options: StubAuthorityOptions = {}) {
     terminals,
     finals,
     issueEnrollmentToken(): string {
-      const token = randomBytes(16).toString('base64url');
+      // Like the reference authority's: a fixed prefix, so it never reads as a CLI option.
+      const token = `et_${randomBytes(16).toString('base64url')}`;
       enrollmentTokens.add(token);
       return token;
     },
