@@ -3,18 +3,12 @@
  * and open Chromium in app mode when a display exists (otherwise print the URL).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type KioskConfig } from './config';
-import { createDispatcher } from './dispatcher';
-import { createDiagnostics } from './diagnostics/diagnostics-handlers';
-import { diagnosticsPortsFor } from './diagnostics/kiosk-ports';
-import { LogRing } from './diagnostics/log-ring';
-import { createHostHandlers } from './host-services';
-import { startKiosk } from './kiosk/start-kiosk';
-import { createLogger } from './logger';
+import { startHostRuntime } from './host-runtime';
 import { startWebHost } from './web-host';
 
 function parseArgs(argv: string[]): { config?: string; port?: number; json: boolean; open?: boolean } {
@@ -42,25 +36,7 @@ async function main(): Promise<void> {
     ...(args.config ? { file: args.config } : {}),
     overrides: args.port !== undefined ? { webHost: { port: args.port } } : {},
   });
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  // Diagnostics shows the recent log lines (redacted); they still go to stderr too.
-  const logs = new LogRing(2000, process.stderr);
-  const logger = createLogger(config.logLevel, logs);
-  // A full disk or a corrupt database must not become a restart loop: log it, serve the
-  // out-of-service screen, and keep diagnostics reachable for the technician.
-  const kiosk = await startKiosk(config, logger).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'the kiosk services cannot start: out of service');
-    return undefined;
-  });
-  const diagnostics = createDiagnostics({
-    config,
-    logs,
-    ...(kiosk ? { ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }) } : {}),
-    onAuditError: (err) => logger.error({ err }, 'audit append failed'),
-  });
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'web', ...(kiosk ? { session: kiosk.runtime } : { outOfService: true }), diagnostics }), (error, channel) =>
-    logger.error({ err: error, channel }, 'host handler failed'),
-  );
+  const { logger, kiosk, diagnostics, dispatch } = await startHostRuntime(config, 'web');
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
   const host = await startWebHost({ dispatch, rendererDir, logger, host: config.webHost.host, port: config.webHost.port });
   kiosk?.runtime.subscribe((state) => host.broadcast('sessionState', state));

@@ -5,19 +5,12 @@
  * electron/host/security (tested there); this file only wires them to Electron's events.
  */
 import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, session, type WebContents } from 'electron';
-import { mkdirSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channelNames, contract, events, type EventName, type EventPayload } from '../common/contract';
 import { loadConfig } from '../host/config';
 import { contentSecurityPolicy, securityHeaders } from '../host/content-security-policy';
-import { createDiagnostics } from '../host/diagnostics/diagnostics-handlers';
-import { diagnosticsPortsFor } from '../host/diagnostics/kiosk-ports';
-import { LogRing } from '../host/diagnostics/log-ring';
-import { createDispatcher } from '../host/dispatcher';
-import { createHostHandlers } from '../host/host-services';
-import { startKiosk } from '../host/kiosk/start-kiosk';
-import { createLogger } from '../host/logger';
+import { startHostRuntime } from '../host/host-runtime';
 import { shouldBlockInput } from '../host/security/input-filter';
 import { decideNavigation, decideWebviewAttach, decideWindowOpen } from '../host/security/navigation';
 import { APP_ORIGIN, decideDevicePermission, decidePermissionCheck, decidePermissionRequest, isAppOrigin } from '../host/security/permissions';
@@ -54,24 +47,7 @@ function lockDown(contents: WebContents): void {
 async function start(): Promise<void> {
   Menu.setApplicationMenu(null);
   const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const logs = new LogRing(2000, process.stderr);
-  const logger = createLogger(config.logLevel, logs);
-  // A full disk or a corrupt database must not become a restart loop: log it, show the
-  // out-of-service screen, and keep diagnostics reachable for the technician.
-  const kiosk = await startKiosk(config, logger).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'the kiosk services cannot start: out of service');
-    return undefined;
-  });
-  const diagnostics = createDiagnostics({
-    config,
-    logs,
-    ...(kiosk ? { ports: diagnosticsPortsFor(kiosk.store, { authorityUrl: kiosk.authorityUrl, cardReader: kiosk.cardReader }) } : {}),
-    onAuditError: (err) => logger.error({ err }, 'audit append failed'),
-  });
-  const dispatch = createDispatcher(createHostHandlers({ config, shell: 'electron', ...(kiosk ? { session: kiosk.runtime } : { outOfService: true }), diagnostics }), (error, channel) =>
-    logger.error({ err: error, channel }, 'host handler failed'),
-  );
+  const { logger, kiosk, diagnostics, dispatch } = await startHostRuntime(config, 'electron');
 
   const rendererDir = join(__dirname, '..', 'renderer');
   const csp = contentSecurityPolicy();
