@@ -26,7 +26,7 @@ for (const step of ['scripts/models/build-models.ts']) {
 await viteBuild({ configFile: at('renderer.vite.config.ts'), logLevel: 'warn' });
 // The face models (built from npm packages above) are served with the renderer, at ./models/.
 if (existsSync(at('build/models/models.json'))) {
-  cpSync(at('build/models'), at('dist/renderer/models'), { recursive: true, filter: (src) => !src.includes('.npm-cache') && !src.endsWith('.gitignore') });
+  cpSync(at('build/models'), at('dist/renderer/models'), { recursive: true, filter: (src) => !src.endsWith('.gitignore') });
 }
 
 const common = {

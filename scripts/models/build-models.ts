@@ -14,14 +14,14 @@
  *   detector [-1, 1], landmarks [0, 1]) and bundle both as a FaceLandmarker .task (zip).
  * - @mediapipe/tasks-vision (dependency, pinned): WASM runtime copied as is.
  * - onnxruntime-web (dependency, pinned): WASM runtime copied as is.
- * - faceplugin-face-recognition-js 0.0.1: fr_feature.onnx, copied byte for byte (the matcher's
- *   SHA-256 is that of the file as distributed). Fetched with `npm pack` into a cache and checked
- *   against the registry's sha512 integrity, because the package's own dependencies (webpack,
- *   jest, babel 6) have no place in the kiosk's install.
+ * - faceplugin-face-recognition-js 0.0.1 (devDependency, pinned; the lockfile holds its sha512):
+ *   fr_feature.onnx, copied byte for byte (the matcher's SHA-256 is that of the file as
+ *   distributed). The package declares build tools (webpack, jest, babel 6, eslint) as runtime
+ *   dependencies; package.json `overrides` replace them with an empty package, since only the
+ *   model file is used. Nothing is fetched here: every input is in node_modules after `npm ci`.
  */
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
@@ -40,8 +40,7 @@ export const SOURCES = {
   faceplugin: {
     package: 'faceplugin-face-recognition-js',
     version: '0.0.1',
-    integrity: 'sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==',
-    file: 'package/model/fr_feature.onnx',
+    file: 'model/fr_feature.onnx',
     sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
   },
 } as const;
@@ -144,22 +143,13 @@ function readPackedModel(dir: string, asset: { path: string; start: number; end:
   return new Uint8Array(data.subarray(asset.start, asset.end));
 }
 
-function fetchPackageFile(cache: string, src: typeof SOURCES.faceplugin): Uint8Array {
-  mkdirSync(cache, { recursive: true });
-  const tgzName = `${src.package}-${src.version}.tgz`;
-  const tgz = join(cache, tgzName);
-  if (!existsSync(tgz)) {
-    execFileSync('npm', ['pack', `${src.package}@${src.version}`, '--pack-destination', cache, '--silent'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  const integrity = 'sha512-' + createHash('sha512').update(readFileSync(tgz)).digest('base64');
-  if (integrity !== src.integrity) throw new Error(`${tgzName}: integrity ${integrity} ≠ pinned ${src.integrity}`);
-  const extractDir = join(cache, `${src.package}-${src.version}`);
-  mkdirSync(extractDir, { recursive: true });
-  execFileSync('tar', ['xzf', tgz, '-C', extractDir, src.file]);
-  const bytes = new Uint8Array(readFileSync(join(extractDir, src.file)));
-  if (sha256(bytes) !== src.sha256) throw new Error(`${src.file}: SHA-256 ≠ pinned`);
+/** A file from an installed, pinned package, checked against its recorded SHA-256. */
+function readPackageFile(src: typeof SOURCES.faceplugin): Uint8Array {
+  const dir = join(nodeModules, src.package);
+  const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
+  if (version !== src.version) throw new Error(`${src.package} ${version} installed, ${src.version} pinned`);
+  const bytes = new Uint8Array(readFileSync(join(dir, src.file)));
+  if (sha256(bytes) !== src.sha256) throw new Error(`${src.package}/${src.file}: SHA-256 ≠ pinned`);
   return bytes;
 }
 
@@ -239,7 +229,7 @@ export function buildModels(outDir: string): BuiltModel[] {
   );
   emit('face_landmarker.task', task, 'face_detector.tflite + face_landmarks_detector.tflite');
 
-  const matcher = fetchPackageFile(join(outDir, '.npm-cache'), SOURCES.faceplugin);
+  const matcher = readPackageFile(SOURCES.faceplugin);
   emit('matchers/faceplugin-fr-112/fr_feature.onnx', matcher, `${SOURCES.faceplugin.package}@${SOURCES.faceplugin.version}:${SOURCES.faceplugin.file} (unchanged)`);
 
   // Runtimes, unchanged.
