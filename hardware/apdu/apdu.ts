@@ -25,6 +25,24 @@ export class ApduFormatError extends HardwareError {
 }
 
 /**
+ * The Le field alone (ISO/IEC 7816-4 §5.1): one byte short (256 → 00), two bytes extended
+ * (65536 → 00 00). Secure messaging carries exactly this inside DO'97' (ICAO 9303-11 §9.8.4).
+ */
+export function encodeLe(le: number, extended: boolean): Uint8Array {
+  if (!Number.isInteger(le) || le < 1 || le > (extended ? 65536 : 256)) throw new ApduFormatError(`Le out of range: ${le}`);
+  if (!extended) return Uint8Array.of(le === 256 ? 0 : le);
+  const v = le === 65536 ? 0 : le;
+  return Uint8Array.of(v >> 8, v & 0xff);
+}
+
+/** Reads a one- or two-byte Le field; 00 means 256 and 00 00 means 65536 (ISO/IEC 7816-4 §5.1). */
+export function decodeLe(bytes: Uint8Array): number {
+  if (bytes.length === 1) return bytes[0] || 256;
+  if (bytes.length === 2) return ((bytes[0]! << 8) | bytes[1]!) || 65536;
+  throw new ApduFormatError(`Le field of ${bytes.length} bytes`);
+}
+
+/**
  * Encodes cases 1–4, short when Lc ≤ 255 and Le ≤ 256, extended otherwise (or when forced).
  * Extended: Lc = 00 HH LL; Le = HH LL (00 00 = 65536), preceded by 00 when there is no Lc.
  */
@@ -40,15 +58,11 @@ export function encodeCommandApdu(command: CommandApdu, options: { extended?: bo
   const out: number[] = [command.cla, command.ins, command.p1, command.p2];
   if (!extended) {
     if (data.length > 0) out.push(data.length, ...data);
-    if (le !== undefined) out.push(le === 256 ? 0 : le);
   } else {
     if (data.length > 0) out.push(0, data.length >> 8, data.length & 0xff, ...data);
-    if (le !== undefined) {
-      const v = le === 65536 ? 0 : le;
-      if (data.length === 0) out.push(0);
-      out.push(v >> 8, v & 0xff);
-    }
+    else if (le !== undefined) out.push(0);
   }
+  if (le !== undefined) out.push(...encodeLe(le, extended));
   return Uint8Array.from(out);
 }
 
@@ -61,35 +75,49 @@ export function decodeCommandApdu(bytes: Uint8Array): CommandApdu {
   const n = body.length;
   const b0 = body[0] ?? 0;
   if (n === 0) return header;
-  if (n === 1) return { ...header, le: b0 === 0 ? 256 : b0 };
+  if (n === 1) return { ...header, le: decodeLe(body) };
   if (b0 !== 0 || n === 1 + b0 || n === 2 + b0) {
     // short case 3 or 4
     if (b0 === 0) throw new ApduFormatError('short Lc of 0');
     if (n === 1 + b0) return { ...header, data: body.slice(1) };
-    if (n === 2 + b0) {
-      const le = body[n - 1] ?? 0;
-      return { ...header, data: body.slice(1, 1 + b0), le: le === 0 ? 256 : le };
-    }
+    if (n === 2 + b0) return { ...header, data: body.slice(1, 1 + b0), le: decodeLe(body.subarray(n - 1)) };
     throw new ApduFormatError(`body length ${n} does not match Lc ${b0}`);
   }
   // extended: body starts with 00
-  if (n === 3) {
-    const le = ((body[1] ?? 0) << 8) | (body[2] ?? 0);
-    return { ...header, le: le === 0 ? 65536 : le };
-  }
+  if (n === 3) return { ...header, le: decodeLe(body.subarray(1)) };
   const lc = ((body[1] ?? 0) << 8) | (body[2] ?? 0);
   if (lc === 0) throw new ApduFormatError('extended Lc of 0');
   if (n === 3 + lc) return { ...header, data: body.slice(3) };
-  if (n === 5 + lc) {
-    const le = ((body[n - 2] ?? 0) << 8) | (body[n - 1] ?? 0);
-    return { ...header, data: body.slice(3, 3 + lc), le: le === 0 ? 65536 : le };
-  }
+  if (n === 5 + lc) return { ...header, data: body.slice(3, 3 + lc), le: decodeLe(body.subarray(n - 2)) };
   throw new ApduFormatError(`body length ${n} does not match extended Lc ${lc}`);
+}
+
+/**
+ * Whether a command APDU uses extended length fields: its body is longer than a lone short Le
+ * and starts with 00 (ISO/IEC 7816-4 §5.1). Meaningful for bytes decodeCommandApdu accepts.
+ */
+export function isExtendedCommandApdu(bytes: Uint8Array): boolean {
+  return bytes.length > 5 && bytes[4] === 0;
 }
 
 export function parseResponseApdu(bytes: Uint8Array): ResponseApdu {
   if (bytes.length < 2) throw new ApduFormatError(`response APDU shorter than SW1 SW2 (${bytes.length})`);
-  const sw1 = bytes[bytes.length - 2] ?? 0;
-  const sw2 = bytes[bytes.length - 1] ?? 0;
-  return { data: bytes.slice(0, -2), sw1, sw2, sw: (sw1 << 8) | sw2 };
+  return responseApdu(bytes.slice(0, -2), ((bytes[bytes.length - 2] ?? 0) << 8) | (bytes[bytes.length - 1] ?? 0));
+}
+
+/** A response from its data and its status word as one number (SW1 << 8 | SW2). */
+export function responseApdu(data: Uint8Array, sw: number): ResponseApdu {
+  if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff) throw new ApduFormatError(`status word out of range: ${sw}`);
+  return { data, sw1: sw >> 8, sw2: sw & 0xff, sw };
+}
+
+/** data ‖ SW1 SW2, the R-APDU as it goes on the wire (ISO/IEC 7816-4 §5.1). */
+export function encodeResponseApdu(response: Pick<ResponseApdu, 'data' | 'sw'>): Uint8Array {
+  const { data, sw } = response;
+  if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff) throw new ApduFormatError(`status word out of range: ${sw}`);
+  const out = new Uint8Array(data.length + 2);
+  out.set(data);
+  out[data.length] = sw >> 8;
+  out[data.length + 1] = sw & 0xff;
+  return out;
 }

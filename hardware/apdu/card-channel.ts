@@ -1,4 +1,4 @@
-import { ApduFormatError, decodeCommandApdu, encodeCommandApdu, parseResponseApdu, type CommandApdu, type ResponseApdu } from './apdu';
+import { ApduFormatError, decodeCommandApdu, encodeCommandApdu, encodeResponseApdu, parseResponseApdu, type CommandApdu, type ResponseApdu } from './apdu';
 import { ApduError } from './status-words';
 import type { ApduTransceiver } from './transceiver';
 
@@ -18,35 +18,20 @@ export class CardChannel implements ApduTransceiver {
   }
 
   async transmit(command: Uint8Array): Promise<Uint8Array> {
-    let response = parseResponseApdu(await this.#inner.transmit(command));
+    let raw = await this.#inner.transmit(command);
+    const response = parseResponseApdu(raw);
     if (response.sw1 === 0x6c) {
       let decoded: CommandApdu;
       try {
         decoded = decodeCommandApdu(command);
       } catch (error) {
-        if (error instanceof ApduFormatError) return join(response);
+        if (error instanceof ApduFormatError) return raw;
         throw error;
       }
-      response = parseResponseApdu(
-        await this.#inner.transmit(encodeCommandApdu({ ...decoded, le: response.sw2 === 0 ? 256 : response.sw2 })),
-      );
+      raw = await this.#inner.transmit(encodeCommandApdu({ ...decoded, le: response.sw2 === 0 ? 256 : response.sw2 }));
+      parseResponseApdu(raw);
     }
-    if (response.sw1 !== 0x61) return join(response);
-    const cla = (command[0] ?? 0) & 0x03;
-    const parts: Uint8Array[] = [response.data];
-    for (let i = 0; i < MAX_GET_RESPONSE && response.sw1 === 0x61; i += 1) {
-      response = parseResponseApdu(
-        await this.#inner.transmit(Uint8Array.of(cla, 0xc0, 0x00, 0x00, response.sw2)),
-      );
-      parts.push(response.data);
-    }
-    const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      data.set(part, offset);
-      offset += part.length;
-    }
-    return join({ ...response, data });
+    return followGetResponse((c) => this.#inner.transmit(c), command, raw);
   }
 
   /** Sends a structured command and returns the parsed response, whatever its status word. */
@@ -62,10 +47,30 @@ export class CardChannel implements ApduTransceiver {
   }
 }
 
-function join(response: ResponseApdu): Uint8Array {
-  const out = new Uint8Array(response.data.length + 2);
-  out.set(response.data);
-  out[out.length - 2] = response.sw1;
-  out[out.length - 1] = response.sw2;
-  return out;
+/**
+ * ISO/IEC 7816-4 §5.3.4 / §11.7.1: while the card answers 61xx, GET RESPONSE on the command's
+ * logical channel fetches the next part (Le = xx). Returns all the data ‖ the last status word;
+ * `first` is the card's answer to `command`, and `exchange` sends one more C-APDU.
+ */
+export async function followGetResponse(
+  exchange: (command: Uint8Array) => Promise<Uint8Array>,
+  command: Uint8Array,
+  first: Uint8Array,
+): Promise<Uint8Array> {
+  if (first.length < 2 || first[first.length - 2] !== 0x61) return first;
+  let response = parseResponseApdu(first);
+  const parts: Uint8Array[] = [response.data];
+  const cla = (command[0] ?? 0) & 0x03;
+  for (let i = 0; i < MAX_GET_RESPONSE && response.sw1 === 0x61; i += 1) {
+    const getResponse = encodeCommandApdu({ cla, ins: 0xc0, p1: 0x00, p2: 0x00, le: response.sw2 === 0 ? 256 : response.sw2 });
+    response = parseResponseApdu(await exchange(getResponse));
+    parts.push(response.data);
+  }
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    data.set(part, offset);
+    offset += part.length;
+  }
+  return encodeResponseApdu({ data, sw: response.sw });
 }
