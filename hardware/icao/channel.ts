@@ -1,6 +1,8 @@
+import { ApduFormatError, encodeCommandApdu, parseResponseApdu, type CommandApdu, type ResponseApdu } from '../apdu/apdu';
+import { followGetResponse } from '../apdu/card-channel';
 import type { ApduTransceiver } from '../apdu/transceiver';
-import { CardStatusError, IcaoError } from './errors';
-import { encodeCommand, splitResponse, type CommandApdu, type ResponseApdu, type SecureMessaging } from './secure-messaging';
+import { CardStatusError, IcaoError, type IcaoErrorCode } from './errors';
+import type { SecureMessaging } from './secure-messaging';
 
 /** Counters for the timings report. */
 export interface ChannelStats {
@@ -24,30 +26,31 @@ export class ChipChannel {
 
   async transmitRaw(command: Uint8Array): Promise<Uint8Array> {
     if (this.signal?.aborted) throw new IcaoError('aborted', 'chip session aborted by the caller');
-    let r = await this.transceiver.transmit(command);
-    this.stats.apdus++;
-    this.stats.bytes += command.length + r.length;
-    // ISO/IEC 7816-4 §5.3.4: 61xx — more response bytes wait for GET RESPONSE (plain, even under SM).
-    for (let i = 0; i < 64 && r.length >= 2 && r[r.length - 2] === 0x61; i++) {
-      const get = Uint8Array.of(command[0]! & 0x03, 0xc0, 0x00, 0x00, r[r.length - 1]!);
-      const more = await this.transceiver.transmit(get);
+    const exchange = async (c: Uint8Array) => {
+      const r = await this.transceiver.transmit(c);
       this.stats.apdus++;
-      this.stats.bytes += get.length + more.length;
-      const joined = new Uint8Array(r.length - 2 + more.length);
-      joined.set(r.subarray(0, r.length - 2));
-      joined.set(more, r.length - 2);
-      r = joined;
-    }
-    return r;
+      this.stats.bytes += c.length + r.length;
+      return r;
+    };
+    const getResponse = async (c: Uint8Array) => {
+      const r = await exchange(c);
+      if (r.length < 2) throw new IcaoError('malformed-response', `GET RESPONSE answered ${r.length} bytes`);
+      return r;
+    };
+    // ISO/IEC 7816-4 §5.3.4: 61xx — more response bytes wait for GET RESPONSE (plain, even under SM).
+    return followGetResponse(getResponse, command, await exchange(command));
   }
 
   /** Sends one command (protected when a session is up) and returns its verified response. */
   async send(c: CommandApdu): Promise<ResponseApdu> {
     if (this.sm) {
-      const raw = await this.transmitRaw(this.sm.wrap(c));
-      return this.sm.unwrap(raw);
+      const sm = this.sm;
+      const raw = await this.transmitRaw(await asIcaoError('bad-argument', async () => sm.wrap(c)));
+      return sm.unwrap(raw);
     }
-    return splitResponse(await this.transmitRaw(encodeCommand(c)));
+    const command = await asIcaoError('bad-argument', async () => encodeCommandApdu(c));
+    const raw = await this.transmitRaw(command);
+    return asIcaoError('malformed-response', async () => parseResponseApdu(raw));
   }
 
   /** Like send(), but any status other than 9000 throws CardStatusError. */
@@ -55,5 +58,15 @@ export class ChipChannel {
     const r = await this.send(c);
     if (r.sw !== 0x9000) throw new CardStatusError(r.sw, what);
     return r.data;
+  }
+}
+
+/** Callers of the chip layer branch on IcaoError codes: APDU format faults are reported as one. */
+async function asIcaoError<T>(code: IcaoErrorCode, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ApduFormatError) throw new IcaoError(code, error.message, { cause: error });
+    throw error;
   }
 }

@@ -44,6 +44,22 @@ describe('SecureMessaging', () => {
     expect(sm.sendSequenceCounter).toBe(1n);
   });
 
+  it('protects Le in DO97 as the APDU layer encodes it, short up to 256 and extended above', () => {
+    const keys: SessionKeys = { cipher: 'AES-128', encKey: new Uint8Array(16).fill(1), macKey: new Uint8Array(16).fill(2), ssc: 0n };
+    const short = new SecureMessaging(keys).wrap({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 256 });
+    expect(toHex(short.subarray(4, 8))).toBe('0D970100');
+    expect(short.at(-1)).toBe(0x00);
+    const extended = new SecureMessaging(keys).wrap({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 65536 });
+    expect(toHex(extended.subarray(4, 11))).toBe('00000E97020000');
+    expect(toHex(extended.subarray(-2))).toBe('0000');
+  });
+
+  it('refuses a Le no APDU can carry without moving the send sequence counter', () => {
+    const sm = new SecureMessaging(bacKeys());
+    expect(() => sm.wrap({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 0 })).toThrow(expect.objectContaining({ code: 'apdu-format-invalid' }));
+    expect(sm.sendSequenceCounter).toBe(0x887022120c06c226n);
+  });
+
   it('property: unwrap of arbitrary bytes never throws an untyped error', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom<'3DES' | 'AES-128' | 'AES-256'>('3DES', 'AES-128', 'AES-256'), (bytes, cipher) => {

@@ -1,23 +1,8 @@
+import { encodeCommandApdu, encodeLe, parseResponseApdu, responseApdu, type CommandApdu, type ResponseApdu } from '../apdu/apdu';
 import { aesEncryptBlock, blockSize, cbcDecrypt, cbcEncrypt, mac, pad, unpad, type SmCipherName } from './crypto';
 import { bigintToBytes, bytesEqual, concat } from './bytes';
-import { IcaoError, SecureMessagingError } from './errors';
+import { SecureMessagingError } from './errors';
 import { readTlv, tlv } from './tlv';
-
-/** An unprotected command APDU, as the caller means it. */
-export interface CommandApdu {
-  cla: number;
-  ins: number;
-  p1: number;
-  p2: number;
-  data?: Uint8Array;
-  /** Expected response length; 256 = "up to 256" (encoded 00), 65536 = extended 0000. Omit for no Le. */
-  le?: number;
-}
-
-export interface ResponseApdu {
-  data: Uint8Array;
-  sw: number;
-}
 
 export interface SessionKeys {
   cipher: SmCipherName;
@@ -25,31 +10,6 @@ export interface SessionKeys {
   macKey: Uint8Array;
   /** Initial send sequence counter (ICAO 9303-11 §9.8.6.3). */
   ssc: bigint;
-}
-
-/** Serialises a plain command APDU (short length when it fits, extended otherwise). */
-export function encodeCommand(c: CommandApdu): Uint8Array {
-  const data = c.data ?? new Uint8Array(0);
-  const extended = data.length > 255 || (c.le ?? 0) > 256;
-  const head = Uint8Array.of(c.cla, c.ins, c.p1, c.p2);
-  const parts: Uint8Array[] = [head];
-  if (data.length > 0) {
-    parts.push(extended ? Uint8Array.of(0, data.length >> 8, data.length & 0xff) : Uint8Array.of(data.length), data);
-  }
-  if (c.le !== undefined) {
-    if (extended) {
-      const le = c.le >= 65536 ? 0 : c.le;
-      parts.push(data.length > 0 ? Uint8Array.of(le >> 8, le & 0xff) : Uint8Array.of(0, le >> 8, le & 0xff));
-    } else {
-      parts.push(Uint8Array.of(c.le >= 256 ? 0 : c.le));
-    }
-  }
-  return concat(...parts);
-}
-
-export function splitResponse(r: Uint8Array): ResponseApdu {
-  if (r.length < 2) throw new IcaoError('malformed-response', `R-APDU of ${r.length} bytes`);
-  return { data: r.subarray(0, r.length - 2), sw: (r[r.length - 2]! << 8) | r[r.length - 1]! };
 }
 
 /**
@@ -92,6 +52,8 @@ export class SecureMessaging {
   /** Protects a command (ICAO 9303-11 §9.8.4). */
   wrap(c: CommandApdu): Uint8Array {
     if (this.broken) throw this.broken;
+    // Checked before the counter moves: a command refused here leaves the session as it was.
+    const do97 = c.le === undefined ? undefined : tlv(0x97, encodeLe(c.le, c.le > 256));
     const ssc = this.nextSsc();
     const cla = c.cla | 0x0c;
     const header = Uint8Array.of(cla, c.ins, c.p1, c.p2);
@@ -101,18 +63,14 @@ export class SecureMessaging {
       // Odd INS: DO'85 carries the cryptogram without the padding-content indicator.
       parts.push(c.ins & 1 ? tlv(0x85, enc) : tlv(0x87, Uint8Array.of(0x01), enc));
     }
-    if (c.le !== undefined) {
-      const le =
-        c.le <= 256 ? Uint8Array.of(c.le === 256 ? 0 : c.le) : Uint8Array.of((c.le >> 8) & 0xff, c.le & 0xff);
-      parts.push(tlv(0x97, le));
-    }
+    if (do97) parts.push(do97);
     const dos = concat(...parts);
     const cc = mac(this.cipher, this.macKey, concat(ssc, pad(header, this.bs), dos));
     const body = concat(dos, tlv(0x8e, cc));
     // Short APDUs whenever possible (readers such as CCID-serial carry nothing else); extended
     // only when the protected body or the requested Le cannot be expressed in short form.
     const extended = body.length > 255 || (c.le !== undefined && c.le > 256);
-    return encodeCommand({ cla, ins: c.ins, p1: c.p1, p2: c.p2, data: body, le: extended ? 65536 : 256 });
+    return encodeCommandApdu({ cla, ins: c.ins, p1: c.p1, p2: c.p2, data: body, le: extended ? 65536 : 256 });
   }
 
   /** Verifies and decrypts a protected response (ICAO 9303-11 §9.8.5). */
@@ -131,7 +89,7 @@ export class SecureMessaging {
 
   private unwrapChecked(raw: Uint8Array): ResponseApdu {
     const ssc = this.nextSsc();
-    const { data, sw } = splitResponse(raw);
+    const { data, sw } = parseResponseApdu(raw);
     if (data.length === 0) {
       // A plain status means the chip dropped SM (ICAO 9303-11 §9.8.6.1: e.g. 6987/6988).
       throw new SecureMessagingError('sm-plain-status', `chip answered without SM, SW ${sw.toString(16).toUpperCase()}`);
@@ -186,6 +144,6 @@ export class SecureMessaging {
       if (!u) throw new SecureMessagingError('sm-malformed', 'bad padding');
       plain = new Uint8Array(u);
     }
-    return { data: plain, sw: protectedSw };
+    return responseApdu(plain, protectedSw);
   }
 }
