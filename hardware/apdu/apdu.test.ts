@@ -11,6 +11,7 @@ import {
   isExtendedCommandApdu,
   parseResponseApdu,
   responseApdu,
+  tryDecodeCommandApdu,
   type CommandApdu,
 } from './apdu';
 import { CardChannel, followGetResponse } from './card-channel';
@@ -48,6 +49,22 @@ describe('command APDU encoding (ISO/IEC 7816-4 §5.1)', () => {
         expect(decodeCommandApdu(encodeCommandApdu(command))).toEqual(command);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('tryDecodeCommandApdu gives undefined exactly where decodeCommandApdu refuses', () => {
+    expect(tryDecodeCommandApdu(Uint8Array.of(0, 0xb0, 0, 0, 0))).toEqual({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 256 });
+    expect(tryDecodeCommandApdu(Uint8Array.of(0, 0xa4, 0, 0, 2, 1))).toBeUndefined();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        let decoded;
+        try {
+          decoded = decodeCommandApdu(bytes);
+        } catch {
+          decoded = undefined;
+        }
+        expect(tryDecodeCommandApdu(bytes)).toEqual(decoded);
+      }),
     );
   });
 

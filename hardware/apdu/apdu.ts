@@ -92,6 +92,16 @@ export function decodeCommandApdu(bytes: Uint8Array): CommandApdu {
   throw new ApduFormatError(`body length ${n} does not match extended Lc ${lc}`);
 }
 
+/** decodeCommandApdu, or undefined where the bytes are not a well-formed command APDU. */
+export function tryDecodeCommandApdu(bytes: Uint8Array): CommandApdu | undefined {
+  try {
+    return decodeCommandApdu(bytes);
+  } catch (error) {
+    if (error instanceof ApduFormatError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Whether a command APDU uses extended length fields: its body is longer than a lone short Le
  * and starts with 00 (ISO/IEC 7816-4 §5.1). Meaningful for bytes decodeCommandApdu accepts.

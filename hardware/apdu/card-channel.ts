@@ -1,4 +1,4 @@
-import { ApduFormatError, decodeCommandApdu, encodeCommandApdu, encodeResponseApdu, parseResponseApdu, type CommandApdu, type ResponseApdu } from './apdu';
+import { encodeCommandApdu, encodeResponseApdu, parseResponseApdu, tryDecodeCommandApdu, type CommandApdu, type ResponseApdu } from './apdu';
 import { ApduError } from './status-words';
 import type { ApduTransceiver } from './transceiver';
 
@@ -21,13 +21,8 @@ export class CardChannel implements ApduTransceiver {
     let raw = await this.#inner.transmit(command);
     const response = parseResponseApdu(raw);
     if (response.sw1 === 0x6c) {
-      let decoded: CommandApdu;
-      try {
-        decoded = decodeCommandApdu(command);
-      } catch (error) {
-        if (error instanceof ApduFormatError) return raw;
-        throw error;
-      }
+      const decoded = tryDecodeCommandApdu(command);
+      if (!decoded) return raw;
       raw = await this.#inner.transmit(encodeCommandApdu({ ...decoded, le: response.sw2 === 0 ? 256 : response.sw2 }));
       parseResponseApdu(raw);
     }
