@@ -5,6 +5,7 @@
  *
  *   npx tsx scripts/bench-reader.ts [--rounds N]
  */
+import { encodeCommandApdu } from '../hardware/apdu/apdu';
 import { openCcidSerialReader } from '../hardware/ccid/ccid-reader';
 import { CcidSerialSimulator } from '../fixtures/sim/ccid-serial-device';
 import { TEST_AID, TestCard } from '../fixtures/sim/test-card';
@@ -14,7 +15,7 @@ const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 60;
 
 // ECHO (test card INS EE): C-APDU 80 EE 00 00 FF ‖ 255 bytes, R-APDU 255 bytes ‖ 90 00.
-const command = Uint8Array.from([0x80, 0xee, 0x00, 0x00, PAYLOAD, ...Array.from({ length: PAYLOAD }, (_, i) => i & 0xff)]);
+const command = encodeCommandApdu({ cla: 0x80, ins: 0xee, p1: 0x00, p2: 0x00, data: Uint8Array.from({ length: PAYLOAD }, (_, i) => i & 0xff) });
 const CCID_FRAMING = 1 + 10 + 1 + 1; // STX, CCID header, CHK, ETX
 const ACK = 4;
 const wireBytes = command.length + CCID_FRAMING + ACK + (PAYLOAD + 2) + CCID_FRAMING;
@@ -30,7 +31,7 @@ async function bench(baudRate: number): Promise<void> {
   const reader = await openCcidSerialReader({ path: sim.hostPath, baudRate, pollIntervalMs: 0 });
   try {
     await reader.powerOn();
-    await reader.transmit(Uint8Array.from([0x00, 0xa4, 0x04, 0x0c, TEST_AID.length, ...TEST_AID]));
+    await reader.transmit(encodeCommandApdu({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x0c, data: Uint8Array.from(TEST_AID) }));
     for (let i = 0; i < 5; i += 1) await reader.transmit(command); // warm-up
     const times: number[] = [];
     for (let i = 0; i < rounds; i += 1) {

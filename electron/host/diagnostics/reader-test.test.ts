@@ -44,7 +44,9 @@ describe('runReaderTest', () => {
   });
 
   it('names common status words', () => {
-    expect(statusWordMeaning(0x6a82)).toBe('file or application not found');
+    expect(statusWordMeaning(0x6a82)).toBe('file not found');
+    expect(statusWordMeaning(0x9000)).toBe('success');
+    expect(statusWordMeaning(0x6982)).toBe('security status not satisfied');
     expect(statusWordMeaning(0x6110)).toBe('16 more bytes available');
     expect(statusWordMeaning(0x1234)).toBe('unrecognised status');
   });

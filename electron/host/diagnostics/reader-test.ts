@@ -5,6 +5,8 @@
  * to a hex trace. Nothing is read from any data group, so a citizen's card left on the reader
  * reveals nothing here.
  */
+import { encodeCommandApdu, parseResponseApdu } from '../../../hardware/apdu/apdu';
+import { statusWordCode } from '../../../hardware/apdu/status-words';
 import { parseAtr } from '../../../hardware/atr/atr';
 import type { ReaderTestResult, TraceLine } from '../../common/diagnostics-contract';
 import type { OpenedCardReader } from './ports';
@@ -12,26 +14,18 @@ import type { OpenedCardReader } from './ports';
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase().replace(/(..)(?=.)/g, '$1 ');
 
 /** ICAO 9303-10 §3.6.2: the eMRTD application AID; P2 0C = no response data (ISO/IEC 7816-4 §11.2.2). */
-const SELECT_EMRTD = Uint8Array.from([0x00, 0xa4, 0x04, 0x0c, 0x07, 0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]);
+const SELECT_EMRTD = encodeCommandApdu({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x0c, data: Uint8Array.from([0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]) });
 /** ISO/IEC 7816-4 §11.6.3 GET CHALLENGE, 8 bytes. */
-const GET_CHALLENGE = Uint8Array.from([0x00, 0x84, 0x00, 0x00, 0x08]);
+const GET_CHALLENGE = encodeCommandApdu({ cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, le: 8 });
 
-/** ISO/IEC 7816-4 §5.1.3 status words a technician meets most. */
+/** ISO/IEC 7816-4 §5.6 status word, in words for the technician (the APDU layer's code, with its count where it has one). */
 export function statusWordMeaning(sw: number): string {
-  const known: Record<number, string> = {
-    0x9000: 'success',
-    0x6700: 'wrong length',
-    0x6982: 'security status not satisfied',
-    0x6985: 'conditions of use not satisfied',
-    0x6a82: 'file or application not found',
-    0x6a86: 'incorrect P1-P2',
-    0x6d00: 'instruction not supported',
-    0x6e00: 'class not supported',
-  };
-  if (known[sw]) return known[sw]!;
-  if (sw >> 8 === 0x61) return `${sw & 0xff} more bytes available`;
-  if (sw >> 8 === 0x6c) return `wrong Le, ${sw & 0xff} expected`;
-  return 'unrecognised status';
+  const sw1 = sw >> 8;
+  const sw2 = sw & 0xff;
+  if (sw1 === 0x61) return `${sw2} more bytes available`;
+  if (sw1 === 0x6c) return `wrong Le, ${sw2} expected`;
+  const code = statusWordCode(sw1, sw2);
+  return code === 'ok' ? 'success' : code.startsWith('sw-') ? 'unrecognised status' : code.replace(/-/g, ' ');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -81,8 +75,12 @@ export async function runReaderTest(
         log('command', name, command);
         const response = await withTimeout(reader.transmit(command), stepTimeoutMs, 'the card');
         log('response', name, response);
-        const sw = response.length >= 2 ? (response[response.length - 2]! << 8) | response[response.length - 1]! : -1;
-        result.testRead.push({ command: name, sw: sw < 0 ? '----' : sw.toString(16).toUpperCase().padStart(4, '0'), meaning: sw < 0 ? 'no status word' : statusWordMeaning(sw) });
+        if (response.length < 2) {
+          result.testRead.push({ command: name, sw: '----', meaning: 'no status word' });
+          continue;
+        }
+        const { sw } = parseResponseApdu(response);
+        result.testRead.push({ command: name, sw: sw.toString(16).toUpperCase().padStart(4, '0'), meaning: statusWordMeaning(sw) });
       }
     }
   } catch (error) {
