@@ -6,6 +6,7 @@ import { FaceClient } from '../../face/face-client';
 import type { StillImage } from '../../face/face-protocol';
 import { FaceSession } from '../../face/face-session';
 import { DEFAULT_CAMERA_POLICY } from '../../face/liveness';
+import { CameraStartError, firstFrame, openCameraWithGrace } from '../camera/camera-start';
 import { ScreenFrame } from '../components/screen-frame';
 import { fire, useHost } from '../host/host-context';
 
@@ -53,22 +54,53 @@ export function FaceScreen({ state }: { state: FaceState }) {
     setPhase('starting');
     setPrompt(null);
 
-    const run = async () => {
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
-      } catch {
-        if (!stopped) {
-          setPhase('camera-error');
-          fire(host.sessionDeviceFault('camera-lost'));
-        }
-        return;
+    const element = video.current!;
+    const stopStream = (s: MediaStream | undefined) => {
+      for (const t of s?.getTracks() ?? []) t.stop();
+    };
+    /**
+     * Opens the camera and waits for its first frame, retrying within the grace: a camera still
+     * starting is waited for, only one still missing after the grace is reported lost.
+     */
+    const openCamera = async (): Promise<MediaStream | null> => {
+      const opened = await openCameraWithGrace<MediaStream>({
+        attempt: async (frameBudgetMs) => {
+          const candidate = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+          // Held in `stream` at once, so leaving the screen stops it even while its first frame is awaited.
+          stream = candidate;
+          if (stopped) {
+            stopStream(candidate);
+            throw new CameraStartError('ended', 'face step left while the camera opened');
+          }
+          try {
+            element.srcObject = candidate;
+            await element.play().catch(() => undefined);
+            await firstFrame(element, candidate.getVideoTracks()[0]!, frameBudgetMs);
+            return candidate;
+          } catch (error) {
+            stopStream(candidate);
+            if (stream === candidate) stream = undefined;
+            element.srcObject = null;
+            throw error;
+          }
+        },
+        now: () => performance.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        cancelled: () => stopped,
+      });
+      if (opened.kind === 'open') return opened.stream;
+      if (opened.kind === 'unavailable') {
+        console.warn('camera unavailable after its start grace', opened.failure);
+        setPhase('camera-error');
+        fire(host.sessionDeviceFault('camera-lost'));
       }
-      if (stopped) return;
-      const track = stream.getVideoTracks()[0]!;
-      track.addEventListener('ended', () => fire(host.sessionDeviceFault('camera-lost')));
-      const element = video.current!;
-      element.srcObject = stream;
-      await element.play().catch(() => undefined);
+      return null;
+    };
+
+    const run = async () => {
+      const first = await openCamera();
+      if (!first || stopped) return;
+      let track = first.getVideoTracks()[0]!;
 
       client = FaceClient.start();
       await client.request({ op: 'init', modelsBase: new URL('./models/', window.location.href).href, delegate: 'CPU' });
@@ -97,6 +129,15 @@ export function FaceScreen({ state }: { state: FaceState }) {
       let readyAt: number | null = null;
       let scored = 0;
       while (!stopped) {
+        if (track.readyState === 'ended') {
+          // The camera dropped out mid-capture (driver reset, cable): it gets the same grace to come back.
+          stopStream(stream);
+          setPhase('starting');
+          const again = await openCamera();
+          if (!again || stopped) return;
+          track = again.getVideoTracks()[0]!;
+          setPhase('running');
+        }
         const bitmap = await createImageBitmap(element);
         const outcome = await session.frame(bitmap, performance.now());
         if (stopped) return;
@@ -144,7 +185,7 @@ export function FaceScreen({ state }: { state: FaceState }) {
       stopped = true;
       void session?.end().catch(() => undefined);
       client?.terminate();
-      for (const track of stream?.getTracks() ?? []) track.stop();
+      stopStream(stream);
     };
     // One capture per attempt of one session.
     // eslint-disable-next-line react-hooks/exhaustive-deps
