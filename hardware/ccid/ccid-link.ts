@@ -52,6 +52,9 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
   readonly #maxNaks: number;
   #awaitingAck: { seq: number; settle: (outcome: AckOutcome) => void } | undefined;
   #inFlight = false;
+  /** The command whose response is awaited, as sent, for a resend when its ACK proves stale. */
+  #current: { frame: Uint8Array; seq: number; resends: number } | undefined;
+  #confirmTimer: NodeJS.Timeout | undefined;
   #naksSent = 0;
   #gapTimer: NodeJS.Timeout | undefined;
   #unplugged: DeviceUnpluggedError | undefined;
@@ -81,12 +84,16 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
     const frame = encodeFrame(message);
     this.#inFlight = true;
     this.#naksSent = 0;
+    this.#endCommand();
+    // Set before the ACK can arrive: a stray answer may follow the ACK in the same chunk.
+    this.#current = { frame, seq, resends: 0 };
     let last: AckOutcome = { kind: 'timeout' };
     for (let attempt = 0; attempt <= this.#maxRetries; attempt += 1) {
       last = await this.#transmitOnce(frame, seq);
       if (last.kind === 'ack') return;
     }
     this.#inFlight = false;
+    this.#endCommand();
     throw last.kind === 'error'
       ? new CcidFrameError(last.error, this.#maxRetries + 1)
       : new CcidTimeoutError('ack', this.#ackTimeoutMs);
@@ -100,6 +107,7 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
 
   async close(): Promise<void> {
     clearTimeout(this.#gapTimer);
+    this.#endCommand();
     for (const off of this.#unsubscribe) off();
     this.#awaitingAck?.settle({ kind: 'timeout' });
     await this.#transport.close();
@@ -140,7 +148,9 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
   #onFrame(frame: ReturnType<SerialFrameParser['push']>[number]): void {
     switch (frame.kind) {
       case 'ack':
-        this.#awaitingAck?.settle({ kind: 'ack' });
+        if (this.#awaitingAck) this.#awaitingAck.settle({ kind: 'ack' });
+        // The reader, idle again after the stray answer, accepted our command after all.
+        else clearTimeout(this.#confirmTimer);
         return;
       case 'error':
         this.#awaitingAck?.settle({ kind: 'error', error: frame.error });
@@ -159,6 +169,7 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
         const seq = frame.message[6];
         // A response carrying our bSeq proves the command arrived even if its ACK was lost.
         if (this.#awaitingAck && seq === this.#awaitingAck.seq) this.#awaitingAck.settle({ kind: 'ack' });
+        else if (this.#inFlight && !this.#awaitingAck && this.#current && seq !== this.#current.seq) this.#confirmAcceptance();
         this.emit('message', frame.message);
         return;
       }
@@ -170,11 +181,44 @@ export class SerialCcidLink extends TypedEmitter<CcidLinkEvents> implements Ccid
   /** Called by the reader once the response for the command in flight has arrived. */
   responseReceived(): void {
     this.#inFlight = false;
+    this.#endCommand();
+  }
+
+  #endCommand(): void {
+    clearTimeout(this.#confirmTimer);
+    this.#confirmTimer = undefined;
+    this.#current = undefined;
+  }
+
+  /**
+   * An answer to an earlier command arrived after ours was "acknowledged". ACK frames carry no
+   * bSeq, and §1 says the reader accepts no new command until it has answered the current one:
+   * the ACK we took may have been for that earlier command (the host gave up on it, a slow reader
+   * answered it later), and our command, sent while the reader was busy, may have been ignored.
+   * A reader that did accept ours ACKs it at once now that it is idle; if no ACK comes within the
+   * ACK timeout, the command was ignored and is sent again (at most maxRetries times). Waiting
+   * instead for the response timeout would leave the host stalled for seconds (NAK included),
+   * and resending without waiting could make the reader run a command twice.
+   */
+  #confirmAcceptance(): void {
+    const current = this.#current;
+    if (!current) return;
+    clearTimeout(this.#confirmTimer);
+    this.#confirmTimer = setTimeout(() => {
+      if (this.#current !== current || !this.#inFlight || this.#unplugged) return;
+      if (current.resends >= this.#maxRetries) return; // the reader's response timeout takes over
+      current.resends += 1;
+      this.#transport.write(current.frame).catch(() => undefined);
+      // The resent command is ACKed at once by a reader that takes it; otherwise try again.
+      this.#confirmAcceptance();
+    }, this.#ackTimeoutMs);
+    this.#confirmTimer.unref?.();
   }
 
   #onUnplugged(error: DeviceUnpluggedError): void {
     this.#unplugged = error;
     this.#inFlight = false;
+    this.#endCommand();
     this.#awaitingAck?.settle({ kind: 'timeout' });
     this.emit('unplugged', error);
   }
