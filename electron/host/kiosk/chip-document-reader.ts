@@ -27,7 +27,27 @@ export interface ChipDocumentReaderOptions {
   reader(): Promise<CardReader>;
   /** Presence polling while waiting for a card. */
   pollMs?: number;
+  /** How long presence polls may keep failing (reader busy, not answering) before it counts as gone. */
+  unresponsiveGraceMs?: number;
   now?: () => Date;
+}
+
+/**
+ * Many presence polls' worth of failures in a row. Short against the card-wait bound, long
+ * against a reader that missed its ACK timeout once (§1: three tries of 300 ms) while busy.
+ */
+export const READER_UNRESPONSIVE_GRACE_MS = 5_000;
+
+/**
+ * A failed presence poll while waiting for the card: a reader that is gone (unplugged, closed)
+ * is out of service at once; one that did not answer for a moment (a typed timeout or framing
+ * error: busy, a slow or loaded device) is polled again until `graceMs` of failures in a row.
+ */
+export function judgePresenceFailure(error: unknown, failingForMs: number, graceMs: number = READER_UNRESPONSIVE_GRACE_MS): 'gone' | 'poll-again' {
+  if (isReaderGone(error)) return 'gone';
+  const code = (error as { code?: unknown } | null)?.code;
+  const transient = code === 'ccid-timeout' || code === 'ccid-frame-error';
+  return transient && failingForMs < graceMs ? 'poll-again' : 'gone';
 }
 
 /** Fragments of an interrupted read are kept this long for a resume, then dropped. */
@@ -84,6 +104,7 @@ async function portraitOf(dg2: Uint8Array): Promise<FaceReference> {
 
 export function createChipDocumentReader(options: ChipDocumentReaderOptions): DocumentReaderService {
   const pollMs = options.pollMs ?? 200;
+  const unresponsiveGraceMs = options.unresponsiveGraceMs ?? READER_UNRESPONSIVE_GRACE_MS;
   const now = options.now ?? (() => new Date());
   let cache = new MemoryFragmentCache();
   let staleCache: NodeJS.Timeout | undefined;
@@ -109,12 +130,17 @@ export function createChipDocumentReader(options: ChipDocumentReaderOptions): Do
   return {
     async waitForCard(signal) {
       const reader = await open();
+      let failingSince: number | undefined;
       while (!signal.aborted) {
-        let present: boolean;
+        let present = false;
         try {
           present = await reader.cardPresent();
+          failingSince = undefined;
         } catch (error) {
-          throw new ReaderUnavailableError(error instanceof Error ? error.message : String(error));
+          failingSince ??= now().getTime();
+          if (judgePresenceFailure(error, now().getTime() - failingSince, unresponsiveGraceMs) === 'gone') {
+            throw new ReaderUnavailableError(error instanceof Error ? error.message : String(error));
+          }
         }
         if (present) return;
         await new Promise<void>((resolve) => {
