@@ -148,6 +148,71 @@ export { expect };
 /** The screen the kiosk shows now (`data-screen` of the rendered screen). */
 export const screen = (page: Page) => page.locator('main[data-screen]');
 
+export interface ScreenHistory {
+  /** How many screens were seen so far: a mark for `since`. */
+  mark(): Promise<number>;
+  /** The screens seen after `mark`: `card:<phase>`, `out-of-service:<reason>`, or the screen name. */
+  since(mark: number): Promise<string[]>;
+}
+
+/**
+ * Records, in the page, every screen (and card phase) the kiosk shows from now on. An assertion
+ * that polls the live DOM can miss a screen that lasts less than its poll interval, or find
+ * nothing at all once the kiosk has moved on; the history has them all.
+ */
+export async function recordScreens(page: Page): Promise<ScreenHistory> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __screens?: string[] };
+    if (w.__screens) return;
+    const seen: string[] = [];
+    w.__screens = seen;
+    const describe = () => {
+      const main = document.querySelector('main[data-screen]');
+      const name = main?.getAttribute('data-screen') ?? 'none';
+      if (name === 'card') return `card:${/phase-([a-z-]+)/.exec(main?.querySelector('.card-illustration')?.className ?? '')?.[1] ?? '?'}`;
+      if (name === 'out-of-service') return `out-of-service:${main?.getAttribute('data-reason') ?? '?'}`;
+      return name;
+    };
+    const note = () => {
+      const now = describe();
+      if (seen[seen.length - 1] !== now) seen.push(now);
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-screen', 'data-reason', 'class'] });
+    note();
+  });
+  const all = () => page.evaluate(() => [...((window as unknown as { __screens?: string[] }).__screens ?? [])]);
+  return {
+    mark: async () => (await all()).length,
+    since: async (mark) => (await all()).slice(mark),
+  };
+}
+
+/** Face photos the fake cameras are made from (see fixtures/camera/make-clip.ts). */
+export const FACES_DIR = '/work/shared/data/faces';
+/**
+ * Where fake-camera clips are kept between runs. No "fake"/"virtual" in the path: Chromium labels
+ * a file camera with its path, and the camera allowlist refuses virtual-looking labels.
+ */
+export const CLIPS_DIR = join(tmpdir(), 'kiosk-e2e-camera');
+
+/** Chromium launch options with a camera that plays `clip` (a Y4M file), as the kiosk's camera. */
+export function withCamera(clip: string): { executablePath: string; args: string[] } {
+  return {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${clip}`,
+    ],
+  };
+}
+
 /** Welcome → consent → binding with the app's QR approval. */
 export async function startAndBind(page: Page, citizen: CitizenApp): Promise<void> {
   await page.getByRole('button', { name: 'Start' }).click();
