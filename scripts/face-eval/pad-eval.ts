@@ -35,7 +35,8 @@ const photos = listIdentities(faces)
   .map((i) => i.files[0]!)
   .slice(0, arg('--photos', 6));
 const frames = arg('--frames', 30);
-const headFrames = arg('--head-frames', 110);
+// Enough frames for both steps at the worker's rate (≈ 8–18 frames/s here: 14–30 s).
+const headFrames = arg('--head-frames', 250);
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 // Synthetic heads: identities with a second photo to serve as the reference.
@@ -167,7 +168,7 @@ async function syntheticHeads(): Promise<void> {
         { referenceUrl: `/data/${pair.reference}`, count: headFrames, policy, allowCamera: ['.y4m'] },
       );
       // One cycle of the clip through the worker alone: what the landmark model made of the moves.
-      const cam = await callHarness<{ frames: Array<{ pose?: { yaw: number }; eyeOpen?: number }> }>(h.page, 'camera', 100, false);
+      const cam = await callHarness<{ frames: Array<{ pose?: { yaw: number }; eyeOpen?: number }> }>(h.page, 'camera', 220, false);
       const ears = cam.frames.flatMap((f) => (f.eyeOpen === undefined ? [] : [f.eyeOpen]));
       const yaws = cam.frames.flatMap((f) => (f.pose ? [f.pose.yaw] : []));
       // Each move as the challenge would judge it, order and timing aside.
