@@ -24,7 +24,8 @@ const FACES = '/work/shared/data/faces';
 // No "fake"/"virtual" in the path: Chromium labels a file camera with its path, and the camera
 // allowlist refuses virtual-looking labels.
 const CLIPS = join(tmpdir(), 'kiosk-e2e-camera');
-const holderHead = join(CLIPS, 'bbt_amy-2-head.y4m');
+// Versioned: the clip is kept between runs, and a change to the renderer must not reuse an old one.
+const holderHead = join(CLIPS, 'bbt_amy-2-head-v1.y4m');
 
 test.use({
   launchOptions: {
