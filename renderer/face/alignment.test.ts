@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alignFace, AlignmentError, applySimilarity, estimateSimilarity, invertSimilarity, toNchw } from './alignment';
+import { alignFace, AlignmentError, applySimilarity, estimateSimilarity, invertSimilarity, mirror, toNchw } from './alignment';
 import { DEFAULT_MATCHER } from './matcher-manifest';
 import type { FivePoints, Point } from './types';
 
@@ -60,5 +60,26 @@ describe('toNchw', () => {
   it('normalises and splits channels into planes', () => {
     const crop = { width: 1, height: 2, data: new Uint8ClampedArray([255, 127, 0, 255, 127, 127, 127, 255]) };
     expect(Array.from(toNchw(crop, 127, 128))).toEqual([1, 0, 0, 0, -127 / 128, 0]);
+    expect(Array.from(toNchw(crop, 127, 128, 'RGB'))).toEqual([1, 0, 0, 0, -127 / 128, 0]);
+  });
+  it('puts blue first for a BGR matcher', () => {
+    const crop = { width: 1, height: 2, data: new Uint8ClampedArray([255, 127, 0, 255, 127, 127, 127, 255]) };
+    expect(Array.from(toNchw(crop, 127, 128, 'BGR'))).toEqual([-127 / 128, 0, 0, 0, 1, 0]);
+  });
+});
+
+describe('mirror', () => {
+  it('flips each row left–right and is its own inverse', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.infiniteStream(fc.integer({ min: 0, max: 255 })), (w, h, values) => {
+        const data = new Uint8ClampedArray(w * h * 4);
+        for (let i = 0; i < data.length; i++) data[i] = values.next().value as number;
+        const crop = { width: w, height: h, data };
+        const m = mirror(crop);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 4; c++) expect(m.data[(y * w + x) * 4 + c]).toBe(data[(y * w + (w - 1 - x)) * 4 + c]);
+        expect(Array.from(mirror(m).data)).toEqual(Array.from(data));
+      }),
+      { numRuns: 50 },
+    );
   });
 });

@@ -81,12 +81,26 @@ export function alignFace(image: RgbaImage, points: FivePoints, template: readon
   return { width: size.width, height: size.height, data: out };
 }
 
-/** RGBA crop → planar float tensor (NCHW), (value − mean) / std per channel, RGB order. */
-export function toNchw(crop: RgbaImage, mean: number, std: number): Float32Array {
+/** The crop mirrored left–right (a new buffer; the caller wipes it). */
+export function mirror(crop: RgbaImage): RgbaImage {
+  const { width: w, height: h, data } = crop;
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) out.set(data.subarray((y * w + (w - 1 - x)) * 4, (y * w + (w - x)) * 4), (y * w + x) * 4);
+  }
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * RGBA crop → planar float tensor (NCHW), (value − mean) / std per channel, planes in the
+ * matcher's channel order (models trained on OpenCV-decoded images expect BGR).
+ */
+export function toNchw(crop: RgbaImage, mean: number, std: number, channels: 'RGB' | 'BGR' = 'RGB'): Float32Array {
   const plane = crop.width * crop.height;
   const out = new Float32Array(3 * plane);
+  const source = channels === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = ((crop.data[i * 4 + c] ?? 0) - mean) / std;
+    for (let c = 0; c < 3; c++) out[c * plane + i] = ((crop.data[i * 4 + source[c]!] ?? 0) - mean) / std;
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { FaceLandmarker, type FaceLandmarkerResult } from '@mediapipe/tasks-vision';
 import * as ort from 'onnxruntime-web/wasm';
-import { alignFace, toNchw } from './alignment';
+import { alignFace, mirror, toNchw } from './alignment';
 import { boundingBox, fivePoints } from './landmarks';
 import { type MatcherManifest, verifyModelBytes } from './matcher-manifest';
 import { l2Normalize } from './similarity';
@@ -119,17 +119,23 @@ export class FaceEngine {
     return alignFace(image, fivePoints(face), t, { width: this.matcher.input.width, height: this.matcher.input.height });
   }
 
-  /** L2-normalised embedding of an aligned crop. */
+  /** L2-normalised embedding of an aligned crop (with its mirror image, if the manifest says so). */
   async embed(crop: RgbaImage): Promise<Float32Array> {
     this.check();
-    const { input } = this.matcher;
-    const data = toNchw(crop, input.mean, input.std);
-    if (input.channels === 'BGR') {
-      const plane = input.width * input.height;
-      const r = data.slice(0, plane);
-      data.copyWithin(0, 2 * plane, 3 * plane);
-      data.set(r, 2 * plane);
+    const embedding = await this.infer(crop);
+    if (this.matcher.flip_average) {
+      const mirrored = mirror(crop);
+      const other = await this.infer(mirrored);
+      mirrored.data.fill(0);
+      for (let i = 0; i < embedding.length; i++) embedding[i]! += other[i] ?? 0;
+      other.fill(0);
     }
+    return l2Normalize(embedding);
+  }
+
+  private async infer(crop: RgbaImage): Promise<Float32Array> {
+    const { input } = this.matcher;
+    const data = toNchw(crop, input.mean, input.std, input.channels);
     const feeds = { [input.name]: new ort.Tensor('float32', data, [1, 3, input.height, input.width]) };
     const out = await this.session.run(feeds);
     const first = out[this.session.outputNames[0] ?? ''];

@@ -11,14 +11,19 @@ import type { PassiveResult } from './liveness';
 /** A still image: encoded bytes (JPEG/PNG, decoded in the worker) or RGBA decoded by the host (JPEG 2000). */
 export type StillImage = { kind: 'encoded'; bytes: ArrayBuffer } | { kind: 'rgba'; width: number; height: number; rgba: ArrayBuffer };
 
+export type FacePick = 'largest' | 'centre';
+
 export type FaceRequest =
   | { op: 'init'; modelsBase: string; delegate: Delegate | 'auto'; matcher?: MatcherManifest }
   | { op: 'info' }
-  /** Embeds the single largest face of a still image and keeps it under a handle (evaluation, portraits). */
-  | { op: 'enrol'; image: StillImage; handle: string }
+  /**
+   * Embeds one face of a still image and keeps it under a handle (evaluation, portraits): the
+   * largest (a portrait), or the one nearest the centre (LFW's convention for its labelled face).
+   */
+  | { op: 'enrol'; image: StillImage; handle: string; pick?: FacePick }
   | { op: 'score'; pairs: Array<[string, string]> }
-  /** Box of the largest face in a still image (test tooling: to crop chip-like portraits). */
-  | { op: 'locate'; image: StillImage }
+  /** Box of the picked face in a still image (test tooling: to crop chip-like portraits). */
+  | { op: 'locate'; image: StillImage; pick?: FacePick }
   /** Makes a handle the session's reference (chip portrait). */
   | { op: 'setReference'; handle: string }
   | { op: 'frame'; frame: ImageBitmap | { width: number; height: number; rgba: ArrayBuffer }; timestampMs: number; embed: boolean }

@@ -6,7 +6,7 @@
 import { FaceEngine } from './engine';
 import type { FaceRequest, FaceResponse, FaceWorkerMessage, FaceWorkerReply, FrameReport, StillImage } from './face-protocol';
 import { exposure, laplacianVariance, luma } from './image-stats';
-import { distance, headPose, meanEyeAspectRatio, MESH } from './landmarks';
+import { distance, headPose, meanEyeAspectRatio, MESH, pickFace } from './landmarks';
 import { passiveCheck, type PassiveEvidence } from './liveness';
 import { DEFAULT_MATCHER } from './matcher-manifest';
 import { assessQuality } from './quality-gate';
@@ -59,7 +59,6 @@ function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
   return { width: d.width, height: d.height, data: d.data };
 }
 
-const area = (f: FaceObservation) => f.box.width * f.box.height;
 
 /** Small portraits: upscale so the detector's 128-px input sees a face of usable size. */
 function upscaleIfSmall(image: RgbaImage): RgbaImage {
@@ -113,8 +112,8 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
     case 'enrol': {
       const e = need();
       const image = upscaleIfSmall(await decode(req.image));
-      const faces = (await e.detectImage(image)).sort((a, b) => area(b) - area(a));
-      const face = faces[0];
+      const faces = await e.detectImage(image);
+      const face = pickFace(faces, image, req.pick);
       if (!face) {
         image.data.fill(0);
         return { op: 'enrol', handle: req.handle, faceCount: 0, ok: false };
@@ -130,7 +129,7 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
       const original = await decode(req.image);
       const image = upscaleIfSmall(original);
       const k = original.width / image.width;
-      const face = (await e.detectImage(image)).sort((a, b) => area(b) - area(a))[0];
+      const face = pickFace(await e.detectImage(image), image, req.pick);
       image.data.fill(0);
       original.data.fill(0);
       const box = face ? { x: face.box.x * k, y: face.box.y * k, width: face.box.width * k, height: face.box.height * k } : null;

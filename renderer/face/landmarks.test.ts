@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eyeAspectRatio, fivePoints, headPose, LandmarkError, MESH, MESH_POINT_COUNT } from './landmarks';
+import { eyeAspectRatio, fivePoints, headPose, LandmarkError, MESH, MESH_POINT_COUNT, pickFace } from './landmarks';
 import type { FaceObservation, Point3 } from './types';
 
 /** A synthetic mesh: every point at the origin except the named ones. */
@@ -29,13 +29,42 @@ describe('landmarks', () => {
     expect(tilted.roll).toBeGreaterThan(10);
   });
 
-  it('five points are the iris centres, nose tip and mouth corners, image-left first', () => {
-    const five = fivePoints(mesh({ [MESH.rightIris]: p(30, 40), [MESH.leftIris]: p(70, 40), [MESH.noseTip]: p(50, 60), [MESH.mouthRight]: p(35, 80), [MESH.mouthLeft]: p(65, 80) }));
-    expect(five).toEqual([{ x: 30, y: 40 }, { x: 70, y: 40 }, { x: 50, y: 60 }, { x: 35, y: 80 }, { x: 65, y: 80 }]);
+  it('five points are the eye-contour centroids, nose tip and mouth corners, image-left first', () => {
+    const ring = (indices: readonly number[], cx: number, cy: number) =>
+      Object.fromEntries(indices.map((i, k) => [i, p(cx + 10 * Math.cos((k * Math.PI) / 4), cy + 4 * Math.sin((k * Math.PI) / 4))]));
+    const five = fivePoints(
+      mesh({
+        ...ring(MESH.rightEyeRing, 30, 40),
+        ...ring(MESH.leftEyeRing, 70, 41),
+        // The iris looking sideways must not move the eye centre.
+        [MESH.rightIris]: p(36, 40),
+        [MESH.leftIris]: p(76, 41),
+        [MESH.nosePoint]: p(50, 60),
+        [MESH.mouthRight]: p(35, 80),
+        [MESH.mouthLeft]: p(65, 80),
+      }),
+    );
+    expect(five.map(({ x, y }) => ({ x: Math.round(x * 1e9) / 1e9, y: Math.round(y * 1e9) / 1e9 }))).toEqual([
+      { x: 30, y: 40 },
+      { x: 70, y: 41 },
+      { x: 50, y: 60 },
+      { x: 35, y: 80 },
+      { x: 65, y: 80 },
+    ]);
   });
 
   it('refuses a 468-point mesh with a typed error', () => {
     const short = { landmarks: Array.from({ length: 468 }, () => p(0, 0)), box: { x: 0, y: 0, width: 1, height: 1 } };
     expect(() => fivePoints(short)).toThrow(LandmarkError);
+  });
+
+  it('picks the largest face of a portrait, or the centred one of a crowded photo', () => {
+    const size = { width: 250, height: 250 };
+    const centred = { box: { x: 95, y: 90, width: 60, height: 70 } };
+    const bigger = { box: { x: 150, y: 60, width: 100, height: 120 } };
+    expect(pickFace([centred, bigger], size)).toBe(bigger);
+    expect(pickFace([centred, bigger], size, 'largest')).toBe(bigger);
+    expect(pickFace([bigger, centred], size, 'centre')).toBe(centred);
+    expect(pickFace([], size, 'centre')).toBeUndefined();
   });
 });

@@ -28,6 +28,11 @@ export const MatcherManifestSchema = z
     embedding_size: z.number().int().positive(),
     alignment_template: z.array(point).length(5),
     score: z.literal('cosine'),
+    /**
+     * Embed the aligned crop and its mirror image and use their normalised sum (test-time flip,
+     * as ArcFace-family models are evaluated). Twice the inference; off unless the vendor says so.
+     */
+    flip_average: z.boolean().default(false),
     license: z.string().min(1),
     provenance: z.string().min(1),
   })

@@ -1,7 +1,7 @@
 /**
  * npm run eval:face -- [<folder of <identity>/<n>.jpg>] [--out <dir>] [--pairs <LFW pairs.txt>]
  *                      [--max-per-identity N] [--min-per-identity N] [--max-identities N]
- *                      [--runs none,chip-jpeg,chip-jp2] [--write-policy]
+ *                      [--runs none,chip-jpeg,chip-jp2] [--pick largest|centre] [--write-policy]
  *
  * Runs the renderer's real face pipeline in headless Chromium three times: photos as they are,
  * and with the reference degraded to a chip portrait (JPEG, JPEG 2000). Prints FNMR at FMR 1e-2,
@@ -9,6 +9,8 @@
  * roc.png to --out (default build/face-eval). With --write-policy it writes
  * renderer/face/matcher-policy.json: the threshold for target FMR 1e-4, the highest of the three
  * runs (the kiosk compares a chip portrait with a live capture; the strictest condition decides).
+ * --pick: which face of a photo with several is the subject: the largest (default), or the one
+ * nearest the centre, which is how LFW labels its photos (use it for LFW, as published figures do).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,6 +37,9 @@ const minPer = flag('--min-per-identity');
 const maxIds = flag('--max-identities');
 const runsArg = flag('--runs');
 const writePolicy = bool('--write-policy');
+const pickArg = flag('--pick') ?? 'largest';
+if (pickArg !== 'largest' && pickArg !== 'centre') throw new Error('--pick must be largest or centre');
+const pick = pickArg;
 const folder = resolve(args[0] ?? defaultFacesDir());
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, '.gitignore'), '*\n');
@@ -45,7 +50,7 @@ const results: EvalResult[] = [];
 const curves: Array<{ label: string; genuine: number[]; impostor: number[] }> = [];
 try {
   for (const degrade of runs) {
-    const r = await evaluate({ folder, degrade, pairsFile, maxPerIdentity: maxPer ? Number(maxPer) : undefined, minPerIdentity: minPer ? Number(minPer) : undefined, maxIdentities: maxIds ? Number(maxIds) : undefined, log: (l) => console.error(`[${degrade}] ${l}`) }, h);
+    const r = await evaluate({ folder, degrade, pairsFile, maxPerIdentity: maxPer ? Number(maxPer) : undefined, minPerIdentity: minPer ? Number(minPer) : undefined, maxIdentities: maxIds ? Number(maxIds) : undefined, pick, log: (l) => console.error(`[${degrade}] ${l}`) }, h);
     writeFileSync(join(out, `scores-${degrade}.csv`), toCsv(r.scored));
     curves.push({ label: `${degrade} (EER ${(r.run.eer * 100).toFixed(2)} %)`, genuine: r.scored.filter((p) => p.same).map((p) => p.score), impostor: r.scored.filter((p) => !p.same).map((p) => p.score) });
     const { scored: _scored, ...rest } = r;

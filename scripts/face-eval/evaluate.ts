@@ -5,6 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { allPairs, listIdentities, readLfwPairs, type Pair } from './dataset';
+/** Which face of a photo with several is the subject (the face worker's `pick`). */
+export type FacePick = 'largest' | 'centre';
 import { callHarness, openHarness, type HarnessSession } from './harness-server';
 import { equalErrorRate, histogram, operatingPoint, rocCurve, tenFoldAccuracy, type Histogram, type OperatingPoint } from './metrics';
 
@@ -36,6 +38,8 @@ export interface EvalOptions {
   /** Write `a,b,same,score` rows here (paths relative to the folder). */
   scoresCsv?: string;
   rocPng?: string;
+  /** Which face of a crowded photo is the subject: 'centre' for LFW (its convention), else the largest. */
+  pick?: FacePick;
   log?: (line: string) => void;
 }
 
@@ -50,31 +54,33 @@ export interface ScoredPair extends Pair {
 }
 
 /** Enrols what the pairs need (references degraded as asked) and scores every pair. */
-export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degrade: Degrade, log: (l: string) => void): Promise<{ scored: ScoredPair[]; failed: string[] }> {
+export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degrade: Degrade, log: (l: string) => void, pick: FacePick = 'largest'): Promise<{ scored: ScoredPair[]; failed: string[] }> {
+  // A face picked another way is another enrolment: its handle says so.
+  const hf = (rel: string, d: Degrade) => (pick === 'largest' ? handleFor(rel, d) : `${pick}/${handleFor(rel, d)}`);
   const refs = [...new Set(pairs.map((p) => p.a))];
   const probes = [...new Set(pairs.map((p) => p.b))];
   const jobs = [...refs.map((r) => ({ rel: r, d: degrade })), ...probes.map((r) => ({ rel: r, d: 'none' as Degrade }))];
   let enrolled = ENROLLED.get(h);
   if (!enrolled) ENROLLED.set(h, (enrolled = new Map()));
   const known = enrolled;
-  const unique = [...new Map(jobs.map((j) => [handleFor(j.rel, j.d), j])).values()].filter((j) => !known.has(handleFor(j.rel, j.d)));
+  const unique = [...new Map(jobs.map((j) => [hf(j.rel, j.d), j])).values()].filter((j) => !known.has(hf(j.rel, j.d)));
   const t0 = Date.now();
   for (let i = 0; i < unique.length; i += 16) {
     const batch = unique.slice(i, i + 16);
     const raw = batch.filter((j) => j.d === 'none');
     const chip = batch.filter((j) => j.d !== 'none');
     const res = [
-      ...(raw.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrol', raw.map((j) => ({ handle: handleFor(j.rel, j.d), url: urlFor(j.rel, 'none') }))) : []),
-      ...(chip.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrolChip', chip.map((j) => ({ handle: handleFor(j.rel, j.d), rel: j.rel, mode: j.d === 'chip-jpeg' ? 'jpeg' : 'jp2' }))) : []),
+      ...(raw.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrol', raw.map((j) => ({ handle: hf(j.rel, j.d), url: urlFor(j.rel, 'none') })), pick) : []),
+      ...(chip.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrolChip', chip.map((j) => ({ handle: hf(j.rel, j.d), rel: j.rel, mode: j.d === 'chip-jpeg' ? 'jpeg' : 'jp2' })), pick) : []),
     ];
     for (const r of res) known.set(r.handle, r.ok);
     if ((i / 16) % 10 === 0) log(`enrolled ${Math.min(i + 16, unique.length)}/${unique.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  const failed = [...new Set(jobs.map((j) => handleFor(j.rel, j.d)))].filter((k) => known.get(k) === false);
+  const failed = [...new Set(jobs.map((j) => hf(j.rel, j.d)))].filter((k) => known.get(k) === false);
   const scored: ScoredPair[] = [];
   for (let i = 0; i < pairs.length; i += 20000) {
     const batch = pairs.slice(i, i + 20000);
-    const s = await callHarness<Array<number | null>>(h.page, 'score', batch.map((p) => [handleFor(p.a, degrade), handleFor(p.b, 'none')]));
+    const s = await callHarness<Array<number | null>>(h.page, 'score', batch.map((p) => [hf(p.a, degrade), hf(p.b, 'none')]));
     batch.forEach((p, k) => scored.push({ ...p, score: s[k] ?? -1 }));
   }
   return { scored, failed };
@@ -144,7 +150,7 @@ export async function evaluate(opts: EvalOptions, session?: HarnessSession): Pro
   const h = session ?? (await openHarness({ dataRoot: opts.folder }));
   try {
     const t0 = Date.now();
-    const { scored, failed } = await scorePairs(h, pairs, opts.degrade, log);
+    const { scored, failed } = await scorePairs(h, pairs, opts.degrade, log, opts.pick);
     const run = summarise(scored, opts.degrade, failed, (Date.now() - t0) / 1000);
     if (opts.scoresCsv) writeFileSync(opts.scoresCsv, toCsv(scored));
     if (opts.rocPng) {

@@ -6,7 +6,7 @@
  *
  *   kioskctl face info [--json]
  *   kioskctl face compare <a> <b> [--degrade chip|chip-jpeg] [--json]
- *   kioskctl face eval <folder> [--pairs <LFW pairs.txt>] [--degrade chip|chip-jpeg] [--scores <out.csv>] [--max-per-identity N] [--json]
+ *   kioskctl face eval <folder> [--pairs <LFW pairs.txt>] [--degrade chip|chip-jpeg] [--scores <out.csv>] [--max-per-identity N] [--pick largest|centre] [--json]
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -145,9 +145,11 @@ const compare: KioskctlCommand = {
 const evalCommand: KioskctlCommand = {
   name: 'face eval',
   summary: 'verification metrics over a folder of <identity>/<n>.jpg (FNMR at FMR, EER)',
-  usage: 'kioskctl face eval <folder> [--pairs <LFW pairs.txt>] [--degrade chip|chip-jpeg] [--scores <out.csv>] [--max-per-identity N] [--json]',
+  usage: 'kioskctl face eval <folder> [--pairs <LFW pairs.txt>] [--degrade chip|chip-jpeg] [--scores <out.csv>] [--max-per-identity N] [--pick largest|centre] [--json]',
   async run(argv, io) {
-    const f = parse(argv, ['--pairs', '--degrade', '--scores', '--max-per-identity']);
+    const f = parse(argv, ['--pairs', '--degrade', '--scores', '--max-per-identity', '--pick']);
+    const pick = f.values.get('--pick') ?? 'largest';
+    if (pick !== 'largest' && pick !== 'centre') throw new UsageError('--pick must be largest or centre');
     if (f.positional.length !== 1) throw new UsageError('one folder expected');
     const folder = resolve(f.positional[0]!);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) return unavailable(io, new Error(`${folder}: no such folder`));
@@ -161,6 +163,7 @@ const evalCommand: KioskctlCommand = {
         folder,
         degrade: degradeOf(f.values.get('--degrade')),
         pairsFile: pairs ? resolve(pairs) : undefined,
+        pick,
         scoresCsv: f.values.get('--scores'),
         maxPerIdentity: max ? Number(max) : undefined,
         log: (l) => io.err(l),

@@ -5,7 +5,7 @@
  */
 import { FaceClient } from '../face-client';
 import type { FacePolicy } from '../decision';
-import type { FrameReport, StillImage } from '../face-protocol';
+import type { FacePick, FrameReport, StillImage } from '../face-protocol';
 import { FaceSession } from '../face-session';
 import { DEFAULT_MATCHER } from '../matcher-manifest';
 
@@ -33,13 +33,13 @@ const harness = {
     return client.request({ op: 'info' });
   },
   /** Enrols each URL under its handle; returns per-handle face counts. */
-  async enrol(items: Array<{ handle: string; url: string }>) {
+  async enrol(items: Array<{ handle: string; url: string }>, pick: FacePick = 'largest') {
     const out: Array<{ handle: string; faceCount: number; ok: boolean; error?: string }> = [];
     for (const it of items) {
       try {
         const image = await still(it.url);
         const transfer = image.kind === 'rgba' ? [image.rgba] : [image.bytes];
-        const r = await client.request({ op: 'enrol', image, handle: it.handle }, transfer);
+        const r = await client.request({ op: 'enrol', image, handle: it.handle, pick }, transfer);
         out.push({ handle: it.handle, faceCount: r.faceCount, ok: r.ok });
       } catch (e) {
         out.push({ handle: it.handle, faceCount: 0, ok: false, error: String(e) });
@@ -51,13 +51,13 @@ const harness = {
    * Enrols chip-portrait stand-ins: the face is located in the original photo, an ICAO-style
    * 3:4 crop around it (face ≈ 55 % of the width) is degraded by the server, then enrolled.
    */
-  async enrolChip(items: Array<{ handle: string; rel: string; mode: 'jpeg' | 'jp2' }>) {
+  async enrolChip(items: Array<{ handle: string; rel: string; mode: 'jpeg' | 'jp2' }>, pick: FacePick = 'largest') {
     const out: Array<{ handle: string; faceCount: number; ok: boolean; error?: string }> = [];
     for (const it of items) {
       try {
         const enc = it.rel.split('/').map(encodeURIComponent).join('/');
         const raw = await still(`/data/${enc}`);
-        const where = await client.request({ op: 'locate', image: raw }, raw.kind === 'rgba' ? [raw.rgba] : [raw.bytes]);
+        const where = await client.request({ op: 'locate', image: raw, pick }, raw.kind === 'rgba' ? [raw.rgba] : [raw.bytes]);
         let crop = '';
         if (where.box) {
           const w = where.box.width / 0.55;
@@ -67,7 +67,8 @@ const harness = {
           crop = `?crop=${Math.round(cx - w / 2)},${Math.round(cy - h / 2)},${Math.round(w)},${Math.round(h)}`;
         }
         const image = await still(`/chip/${it.mode}/${enc}${crop}`);
-        const r = await client.request({ op: 'enrol', image, handle: it.handle }, image.kind === 'rgba' ? [image.rgba] : [image.bytes]);
+        // The crop is centred on the located face: pick the centred one again.
+        const r = await client.request({ op: 'enrol', image, handle: it.handle, pick: 'centre' }, image.kind === 'rgba' ? [image.rgba] : [image.bytes]);
         out.push({ handle: it.handle, faceCount: r.faceCount, ok: r.ok });
       } catch (e) {
         out.push({ handle: it.handle, faceCount: 0, ok: false, error: String(e) });
