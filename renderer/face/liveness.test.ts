@@ -56,6 +56,28 @@ describe('advanceChallenge', () => {
     expect(challengeDone(ok)).toBe(true);
   });
 
+  it('counts blinks as this mesh reads real eyes: closed at 0.10–0.13, narrow open eyes at 0.15–0.20', () => {
+    // Closed eyes in LFW photos read 0.12–0.13 (e.g. 0.123); a fixed 0.12 cut-off missed them.
+    expect(challengeDone(run(startChallenge(['blink']), [frontal(0, 0.27), frontal(33, 0.26), frontal(66, 0.123), frontal(100, 0.25)]))).toBe(true);
+    // Narrow eyes: open 0.18, closed 0.125.
+    expect(challengeDone(run(startChallenge(['blink']), [frontal(0, 0.18), frontal(33, 0.125), frontal(66, 0.17)]))).toBe(true);
+  });
+
+  it('does not take a small dip, a squint or a half-open reopening for a blink', () => {
+    // Measurement noise and the synthetic head's painted-shut eyes (0.27 → 0.19): not closed.
+    expect(challengeDone(run(startChallenge(['blink']), [frontal(0, 0.27), frontal(33, 0.19), frontal(66, 0.27), frontal(100, 0.22), frontal(133, 0.27)]))).toBe(false);
+    // Closed, but only half reopened (0.16 < 0.8 × 0.27) within the blink time.
+    expect(challengeDone(run(startChallenge(['blink']), [frontal(0, 0.27), frontal(33, 0.1), frontal(66, 0.16), frontal(100, 0.16)]))).toBe(false);
+    // Eyes never seen open (a photo with shut eyes): nothing to blink from.
+    expect(challengeDone(run(startChallenge(['blink']), [frontal(0, 0.1), frontal(33, 0.12), frontal(66, 0.1), frontal(100, 0.12)]))).toBe(false);
+  });
+
+  it('the open level is per step: a wide-eyed first step does not make the next blink harder', () => {
+    const s = run(startChallenge(['blink', 'turn-left']), [frontal(0, 0.35), frontal(33, 0.1), frontal(66, 0.33)]);
+    expect(s.index).toBe(1);
+    expect(s.openLevel).toBeNull();
+  });
+
   it('rejects eyes held shut longer than a blink', () => {
     const s = run(startChallenge(['blink']), [frontal(0), frontal(100, 0.1), frontal(1500, 0.1), frontal(1600, 0.3)]);
     expect(challengeDone(s)).toBe(false);

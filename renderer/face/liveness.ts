@@ -21,9 +21,19 @@ export interface ChallengeLimits {
   turnYaw: number;
   /** Yaw within which the head counts as facing the camera again. */
   frontalYaw: number;
-  /** Eye aspect ratio above which eyes count as open / below which closed. */
+  /**
+   * Blink thresholds on the eye aspect ratio (EAR), relative to the person's own open level
+   * (the highest EAR seen in the step), bounded: eyes are closed at or below
+   * clamp(closedRatio × open level, eyeClosed, eyeClosedCeiling) and open again at or above
+   * max(eyeOpen, reopenRatio × open level). Relative, because this mesh reads real closed eyes
+   * at 0.10–0.13 and narrow open eyes at 0.15–0.20 (docs/FACE.md), so fixed cut-offs refuse
+   * genuine blinks.
+   */
   eyeOpen: number;
   eyeClosed: number;
+  eyeClosedCeiling: number;
+  closedRatio: number;
+  reopenRatio: number;
   /** Longest a closed-eye phase of a blink may last (ms). */
   maxBlinkMs: number;
   /** Time allowed per step (ms). */
@@ -35,8 +45,11 @@ export interface ChallengeLimits {
 export const DEFAULT_CHALLENGE_LIMITS: ChallengeLimits = {
   turnYaw: 18,
   frontalYaw: 10,
-  eyeOpen: 0.19,
-  eyeClosed: 0.12,
+  eyeOpen: 0.15,
+  eyeClosed: 0.13,
+  eyeClosedCeiling: 0.16,
+  closedRatio: 0.6,
+  reopenRatio: 0.8,
   maxBlinkMs: 600,
   stepTimeoutMs: 7000,
   maxFaceLossMs: 1000,
@@ -75,13 +88,15 @@ export interface ChallengeState {
   /** Blink sub-phase / turn sub-phase. */
   phase: 'await-open' | 'await-close' | 'await-reopen' | 'await-turn' | 'await-return';
   closedAt: number | null;
+  /** Highest eye aspect ratio seen in the current blink step (the person's open level). */
+  openLevel: number | null;
   lastFaceAt: number | null;
   completedAt: number | null;
   failure: ChallengeFailure | null;
 }
 
 export function startChallenge(steps: ChallengeStep[]): ChallengeState {
-  return { steps, index: 0, stepStartedAt: null, phase: initialPhase(steps[0]), closedAt: null, lastFaceAt: null, completedAt: null, failure: null };
+  return { steps, index: 0, stepStartedAt: null, phase: initialPhase(steps[0]), closedAt: null, openLevel: null, lastFaceAt: null, completedAt: null, failure: null };
 }
 
 function initialPhase(step: ChallengeStep | undefined): ChallengeState['phase'] {
@@ -117,12 +132,16 @@ export function advanceChallenge(prev: ChallengeState, x: LivenessSample, limits
   const step = s.steps[s.index];
   let stepDone = false;
   if (step === 'blink') {
+    if (s.phase !== 'await-reopen') s.openLevel = Math.max(s.openLevel ?? 0, x.eyeOpen);
+    const open = s.openLevel ?? x.eyeOpen;
+    const closedAtOrBelow = Math.min(limits.eyeClosedCeiling, Math.max(limits.eyeClosed, limits.closedRatio * open));
+    const openAtOrAbove = Math.max(limits.eyeOpen, limits.reopenRatio * open);
     if (s.phase === 'await-open' && x.eyeOpen >= limits.eyeOpen) s.phase = 'await-close';
-    else if (s.phase === 'await-close' && x.eyeOpen <= limits.eyeClosed) {
+    else if (s.phase === 'await-close' && x.eyeOpen <= closedAtOrBelow) {
       s.phase = 'await-reopen';
       s.closedAt = x.t;
     } else if (s.phase === 'await-reopen') {
-      if (x.eyeOpen >= limits.eyeOpen) {
+      if (x.eyeOpen >= openAtOrAbove) {
         // A blink is brief; eyes held shut (or a photo swapped in) is not a blink.
         if (s.closedAt !== null && x.t - s.closedAt <= limits.maxBlinkMs) stepDone = true;
         else s.phase = 'await-close';
@@ -137,6 +156,7 @@ export function advanceChallenge(prev: ChallengeState, x: LivenessSample, limits
   if (stepDone) {
     s.index += 1;
     s.closedAt = null;
+    s.openLevel = null;
     s.stepStartedAt = x.t;
     if (s.index >= s.steps.length) s.completedAt = x.t;
     else s.phase = initialPhase(s.steps[s.index]);

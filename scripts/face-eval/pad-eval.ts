@@ -177,7 +177,9 @@ async function syntheticHeads(): Promise<void> {
         const i = yaws.findIndex((y) => sign * y >= L.turnYaw);
         return i >= 0 && yaws.slice(i + 1).some((y) => Math.abs(y) <= L.frontalYaw);
       };
-      const shutAt = ears.findIndex((e) => e <= L.eyeClosed);
+      // Closed as the challenge judges it against this clip's open level (liveness.ts).
+      const openLevel = ears.length ? Math.max(...ears) : 0;
+      const shutAt = ears.findIndex((e) => e <= Math.min(L.eyeClosedCeiling, Math.max(L.eyeClosed, L.closedRatio * openLevel)));
       const a: HeadAttempt = {
         ...pair,
         steps: r.steps,
