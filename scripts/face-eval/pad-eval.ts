@@ -224,9 +224,9 @@ if (heads.length > 0) {
   console.log(`  moves the model saw (one pass over the clip, as the challenge judges each):`);
   console.log(`    turn left past ${DEFAULT_CHALLENGE_LIMITS.turnYaw}° and back   ${count((a) => a.moves['turn-left'])}`);
   console.log(`    turn right past ${DEFAULT_CHALLENGE_LIMITS.turnYaw}° and back  ${count((a) => a.moves['turn-right'])}`);
-  console.log(`    blink (eye ratio ≤ ${DEFAULT_CHALLENGE_LIMITS.eyeClosed} then ≥ ${DEFAULT_CHALLENGE_LIMITS.eyeOpen}) ${count((a) => a.moves.blink)}`);
+  console.log(`    blink (closed ≤ clamp(${DEFAULT_CHALLENGE_LIMITS.closedRatio}·open, ${DEFAULT_CHALLENGE_LIMITS.eyeClosed}, ${DEFAULT_CHALLENGE_LIMITS.eyeClosedCeiling})) ${count((a) => a.moves.blink)}`);
   console.log(`  passive check live (planarity) ${count((a) => a.passive === 'ok')}  median residual ${median(heads.map((a) => a.residual)).toFixed(3)} (limit ${DEFAULT_PLANARITY_LIMITS.minResidual})`);
   console.log(`  match ≥ threshold (other photo) ${count((a) => a.score !== null && a.score >= policy.matchers[0]!.threshold)}  median score ${median(heads.flatMap((a) => (a.score === null ? [] : [a.score]))).toFixed(3)} (threshold ${policy.matchers[0]!.threshold})`);
-  console.log(`  lowest eye ratio the model saw: median ${median(heads.map((a) => a.minEyeOpen)).toFixed(3)} (blink needs ≤ ${DEFAULT_CHALLENGE_LIMITS.eyeClosed}); widest yaw: median ${median(heads.map((a) => Math.max(-a.yawRange[0], a.yawRange[1]))).toFixed(1)}° (turn needs ≥ ${DEFAULT_CHALLENGE_LIMITS.turnYaw}°)`);
+  console.log(`  lowest eye ratio the model saw: median ${median(heads.map((a) => a.minEyeOpen)).toFixed(3)} (blink needs ≤ ${DEFAULT_CHALLENGE_LIMITS.eyeClosedCeiling} at most); widest yaw: median ${median(heads.map((a) => Math.max(-a.yawRange[0], a.yawRange[1]))).toFixed(1)}° (turn needs ≥ ${DEFAULT_CHALLENGE_LIMITS.turnYaw}°)`);
 }
 console.log('BPCER: not measured (no bona fide video of real people in this workplace).');
