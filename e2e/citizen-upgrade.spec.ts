@@ -9,7 +9,6 @@
  * the renderer makes after a live capture); the camera tests run the real face pipeline.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import Database from 'better-sqlite3';
@@ -17,34 +16,15 @@ import { kioskMatcher } from '../electron/host/kiosk/kiosk-matcher';
 import { calibratedThreshold } from '../electron/dev/dev-environment';
 import { makeClip } from '../fixtures/camera/make-clip';
 import type { FaceDecision } from '../electron/common/session-state';
-import { expect, mrzOf, screen, shoot, startAndBind, test, typeMrz, type KioskUnderTest } from './citizen-world';
+import { CLIPS_DIR, FACES_DIR, withCamera, expect, mrzOf, screen, shoot, startAndBind, test, typeMrz, type KioskUnderTest } from './citizen-world';
 
-const FACES = '/work/shared/data/faces';
-// No "fake"/"virtual" in the path: Chromium labels a file camera with its path, and the camera
-// allowlist refuses virtual-looking labels.
-const CLIPS = join(tmpdir(), 'kiosk-e2e-camera');
-const otherPerson = join(CLIPS, 'bbt_penny-1-still.y4m');
+const otherPerson = join(CLIPS_DIR, 'bbt_penny-1-still.y4m');
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${otherPerson}`,
-    ],
-  },
-});
+test.use({ launchOptions: withCamera(otherPerson) });
 
 test.beforeAll(() => {
-  mkdirSync(CLIPS, { recursive: true });
-  if (!existsSync(otherPerson)) makeClip(join(FACES, 'bbt_penny/1.jpg'), otherPerson, 'still', 4, 15, 0.7, 0.5);
+  mkdirSync(CLIPS_DIR, { recursive: true });
+  if (!existsSync(otherPerson)) makeClip(join(FACES_DIR, 'bbt_penny/1.jpg'), otherPerson, 'still', 4, 15, 0.7, 0.5);
 });
 
 /** What the renderer sends after a live capture of the card's holder (see the header). */

@@ -13,42 +13,22 @@
  * attempt came out live, that fixme can become a real test with this clip.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { animateHead } from '../fixtures/camera/animate-head';
 import { calibratedThreshold } from '../electron/dev/dev-environment';
-import { expect, mrzOf, screen, startAndBind, test, typeMrz } from './citizen-world';
+import { CLIPS_DIR, FACES_DIR, withCamera, expect, mrzOf, screen, startAndBind, test, typeMrz } from './citizen-world';
 
-const FACES = '/work/shared/data/faces';
-// No "fake"/"virtual" in the path: Chromium labels a file camera with its path, and the camera
-// allowlist refuses virtual-looking labels.
-const CLIPS = join(tmpdir(), 'kiosk-e2e-camera');
 // Versioned: the clip is kept between runs, and a change to the renderer must not reuse an old one.
-const holderHead = join(CLIPS, 'bbt_amy-2-head-v1.y4m');
+const holderHead = join(CLIPS_DIR, 'bbt_amy-2-head-v1.y4m');
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${holderHead}`,
-    ],
-  },
-});
+test.use({ launchOptions: withCamera(holderHead) });
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  mkdirSync(CLIPS, { recursive: true });
+  mkdirSync(CLIPS_DIR, { recursive: true });
   // ≈ 10 s the first time (landmarks and turn calibration in headless Chromium), cached after.
-  if (!existsSync(holderHead)) await animateHead(join(FACES, 'bbt_amy/2.jpg'), holderHead);
+  if (!existsSync(holderHead)) await animateHead(join(FACES_DIR, 'bbt_amy/2.jpg'), holderHead);
 });
 
 test('the holder’s synthetic 3-D head: recognised above threshold, refused as not live (blink not seen), nothing submitted', async ({ world }) => {
