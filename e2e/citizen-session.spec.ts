@@ -120,6 +120,37 @@ test.describe('citizen session', () => {
     expect(seen.slice(seen.indexOf('face'))).toEqual(['face']);
   });
 
+  test('a camera that is listed but will not open: out of service until it opens, without cycling through welcome', async ({ world }) => {
+    test.setTimeout(90_000);
+    const w = await world({ profile: 'utopia-genuine' });
+    const { page } = await w.open({ lang: 'en' });
+    const screens = await recordScreens(page);
+    // The device list shows the camera throughout, but opening it fails (busy) for 16 s from the
+    // face step's first try: longer than the face step's grace, so the kiosk goes out of service.
+    await page.evaluate((busyMs) => {
+      const media = navigator.mediaDevices;
+      const open = media.getUserMedia.bind(media);
+      const w = window as unknown as { __busySince?: number };
+      media.getUserMedia = async (constraints) => {
+        w.__busySince ??= performance.now();
+        if (performance.now() - w.__busySince < busyMs) throw new DOMException('Could not start video source', 'NotReadableError');
+        return open(constraints);
+      };
+    }, 16_000);
+    const start = await screens.mark();
+    await startAndBind(page, w.citizen);
+    await typeMrz(page, mrzOf(w.reader));
+    await expect(screen(page)).toHaveAttribute('data-reason', 'camera', { timeout: 40_000 });
+    // Still busy (the out-of-service recheck runs every 3 s): the kiosk must not have left.
+    await page.waitForFunction(() => performance.now() - ((window as unknown as { __busySince: number }).__busySince) > 15_500, undefined, { timeout: 20_000 });
+    expect((await screens.since(start)).at(-1)).toBe('out-of-service:camera');
+    await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 30_000 });
+    const seen = await screens.since(start);
+    const out = seen.indexOf('out-of-service:camera');
+    // Out of service once, straight back to welcome when the camera opened: no welcome while it was still busy.
+    expect(seen.slice(out)).toEqual(['out-of-service:camera', 'attract']);
+  });
+
   test('inactivity shows a countdown, then wipes back to the welcome screen', async ({ world }, testInfo) => {
     const w = await world();
     const { page } = await w.open({ lang: 'zh-CN', env: { KIOSK_SESSION__TIMEOUTSMS: JSON.stringify({ consent: 7_000 }) } });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CAMERA_GRACE,
+  cameraOpens,
   CameraStartError,
   classifyCameraError,
   firstFrame,
@@ -198,5 +199,27 @@ describe('firstFrame', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'ended' });
     expect(vi.getTimerCount()).toBe(0);
     await expect(firstFrame(video, track, 3_000)).rejects.toMatchObject({ code: 'ended' });
+  });
+});
+
+describe('cameraOpens', () => {
+  const stream = (state: string) => {
+    const stops: string[] = [];
+    const track = { readyState: state, stop: () => stops.push(state) };
+    return { stops, s: { getVideoTracks: () => [track], getTracks: () => [track] } };
+  };
+
+  it('is true only for a camera that opens with a live video track, and always stops it', async () => {
+    const live = stream('live');
+    expect(await cameraOpens(async () => live.s)).toBe(true);
+    expect(live.stops).toEqual(['live']);
+    const ended = stream('ended');
+    expect(await cameraOpens(async () => ended.s)).toBe(false);
+    expect(ended.stops).toEqual(['ended']);
+  });
+
+  it('is false for a camera that is listed but cannot be opened', async () => {
+    expect(await cameraOpens(() => Promise.reject(Object.assign(new Error('busy'), { name: 'NotReadableError' })))).toBe(false);
+    expect(await cameraOpens(async () => ({ getVideoTracks: () => [], getTracks: () => [] }))).toBe(false);
   });
 });

@@ -150,3 +150,28 @@ export function firstFrame(video: FrameSource, track: LiveTrack, budgetMs: numbe
     track.addEventListener('ended', ended);
   });
 }
+
+/** The parts of a MediaStream the camera probe touches. */
+export interface ProbedStream {
+  getVideoTracks(): Array<{ readonly readyState: string; stop(): void }>;
+  getTracks(): Array<{ stop(): void }>;
+}
+
+/**
+ * Whether a camera can actually be opened now, for the out-of-service screen's recheck: a camera
+ * that is listed but cannot be opened (busy, broken driver) is not back, or the kiosk would cycle
+ * between the welcome screen and out of service. The stream is always stopped again.
+ */
+export async function cameraOpens(open: () => Promise<ProbedStream>): Promise<boolean> {
+  let stream: ProbedStream;
+  try {
+    stream = await open();
+  } catch {
+    return false;
+  }
+  try {
+    return stream.getVideoTracks().some((t) => t.readyState === 'live');
+  } finally {
+    for (const t of stream.getTracks()) t.stop();
+  }
+}

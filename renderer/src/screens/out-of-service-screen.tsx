@@ -1,6 +1,7 @@
 import { useContext, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutOfServiceReason } from '../../../electron/common/session-state';
+import { cameraOpens } from '../camera/camera-start';
 import { HostContext, fire } from '../host/host-context';
 import { supportedLocales } from '../i18n/i18n';
 
@@ -14,14 +15,20 @@ const CAMERA_RECHECK_MS = 3_000;
 export function OutOfServiceScreen({ reason }: { reason: OutOfServiceReason }) {
   const { i18n } = useTranslation();
   const host = useContext(HostContext);
-  // Only the renderer sees the camera: it tells the host when one is back.
+  // Only the renderer sees the camera: it tells the host when one is back — when it opens and
+  // gives a live track, not merely when one is listed (a listed camera that cannot open would
+  // send the kiosk back to welcome and out of service again).
   useEffect(() => {
     if (reason !== 'camera' || !host) return;
+    let probing = false;
     const timer = setInterval(() => {
-      navigator.mediaDevices
-        .enumerateDevices()
-        .then((devices) => devices.some((d) => d.kind === 'videoinput') && fire(host.sessionDeviceFault('camera-ok')))
-        .catch(() => undefined);
+      if (probing) return;
+      probing = true;
+      void cameraOpens(() => navigator.mediaDevices.getUserMedia({ video: true }))
+        .then((ok) => ok && fire(host.sessionDeviceFault('camera-ok')))
+        .finally(() => {
+          probing = false;
+        });
     }, CAMERA_RECHECK_MS);
     return () => clearInterval(timer);
   }, [reason, host]);
