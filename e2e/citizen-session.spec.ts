@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeClip } from '../fixtures/camera/make-clip';
-import { CLIPS_DIR, FACES_DIR, expect, mrzOf, recordScreens, screen, shoot, startAndBind, test, typeMrz, withCamera } from './citizen-world';
+import { cameraFailsAtFirst, CLIPS_DIR, FACES_DIR, expect, mrzOf, recordScreens, screen, shoot, startAndBind, test, typeMrz, withCamera } from './citizen-world';
 
 // The kiosk has a camera, as a real one does: the card holder's photo, still, on Chromium's file camera.
 const holderClip = join(CLIPS_DIR, 'bbt_amy-2-still.y4m');
@@ -97,19 +97,7 @@ test.describe('citizen session', () => {
     const { page } = await w.open({ lang: 'en' });
     const screens = await recordScreens(page);
     // The camera's device list is empty for its first 3 s on the face step (a USB camera starting).
-    await page.evaluate((lateMs) => {
-      const media = navigator.mediaDevices;
-      const open = media.getUserMedia.bind(media);
-      const w = window as unknown as { __cameraOpenings: number };
-      w.__cameraOpenings = 0;
-      let first: number | undefined;
-      media.getUserMedia = async (constraints) => {
-        w.__cameraOpenings += 1;
-        first ??= performance.now();
-        if (performance.now() - first < lateMs) throw new DOMException('Requested device not found', 'NotFoundError');
-        return open(constraints);
-      };
-    }, 3_000);
+    await cameraFailsAtFirst(page, 3_000, 'NotFoundError');
     const start = await screens.mark();
     await startAndBind(page, w.citizen);
     await typeMrz(page, mrzOf(w.reader));
@@ -127,22 +115,13 @@ test.describe('citizen session', () => {
     const screens = await recordScreens(page);
     // The device list shows the camera throughout, but opening it fails (busy) for 16 s from the
     // face step's first try: longer than the face step's grace, so the kiosk goes out of service.
-    await page.evaluate((busyMs) => {
-      const media = navigator.mediaDevices;
-      const open = media.getUserMedia.bind(media);
-      const w = window as unknown as { __busySince?: number };
-      media.getUserMedia = async (constraints) => {
-        w.__busySince ??= performance.now();
-        if (performance.now() - w.__busySince < busyMs) throw new DOMException('Could not start video source', 'NotReadableError');
-        return open(constraints);
-      };
-    }, 16_000);
+    await cameraFailsAtFirst(page, 16_000, 'NotReadableError');
     const start = await screens.mark();
     await startAndBind(page, w.citizen);
     await typeMrz(page, mrzOf(w.reader));
     await expect(screen(page)).toHaveAttribute('data-reason', 'camera', { timeout: 40_000 });
     // Still busy (the out-of-service recheck runs every 3 s): the kiosk must not have left.
-    await page.waitForFunction(() => performance.now() - ((window as unknown as { __busySince: number }).__busySince) > 15_500, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => performance.now() - (window as unknown as { __cameraFailingSince: number }).__cameraFailingSince > 15_500, undefined, { timeout: 20_000 });
     expect((await screens.since(start)).at(-1)).toBe('out-of-service:camera');
     await expect(screen(page)).toHaveAttribute('data-screen', 'attract', { timeout: 30_000 });
     const seen = await screens.since(start);

@@ -148,6 +148,29 @@ export { expect };
 /** The screen the kiosk shows now (`data-screen` of the rendered screen). */
 export const screen = (page: Page) => page.locator('main[data-screen]');
 
+/**
+ * Makes the page's camera fail to open with `errorName` (a getUserMedia DOMException name) for
+ * `failForMs` from the first attempt, then open normally. The page keeps `__cameraOpenings`
+ * (attempts) and `__cameraFailingSince` (the first attempt, performance.now()).
+ */
+export async function cameraFailsAtFirst(page: Page, failForMs: number, errorName: 'NotFoundError' | 'NotReadableError'): Promise<void> {
+  await page.evaluate(
+    ([ms, name]) => {
+      const media = navigator.mediaDevices;
+      const open = media.getUserMedia.bind(media);
+      const w = window as unknown as { __cameraOpenings: number; __cameraFailingSince?: number };
+      w.__cameraOpenings = 0;
+      media.getUserMedia = async (constraints) => {
+        w.__cameraOpenings += 1;
+        w.__cameraFailingSince ??= performance.now();
+        if (performance.now() - w.__cameraFailingSince < ms) throw new DOMException(`camera unavailable (${name})`, name);
+        return open(constraints);
+      };
+    },
+    [failForMs, errorName] as const,
+  );
+}
+
 export interface ScreenHistory {
   /** How many screens were seen so far: a mark for `since`. */
   mark(): Promise<number>;
