@@ -32,6 +32,10 @@ async function kiosk(page: Page, options: { lang?: string; idleSeconds?: number 
 }
 
 async function longPressCorner(page: Page, holdMs = 3300): Promise<void> {
+  // The press is heard only once the app has mounted its hidden entry; a press before that is
+  // lost (as it would be on a kiosk still starting), so wait for the mounted app first.
+  await expect(page.getByTestId('diagnostics-hotspot')).toBeAttached();
+  await expect(page.locator('main[data-screen]').first()).toBeVisible();
   await page.mouse.move(30, 30);
   await page.mouse.down();
   await page.waitForTimeout(holdMs);
@@ -39,7 +43,10 @@ async function longPressCorner(page: Page, holdMs = 3300): Promise<void> {
 }
 
 async function typePin(page: Page, pin: string): Promise<void> {
-  for (const digit of pin) await page.locator(`.diag-key[data-key="${digit}"]`).click();
+  for (const [i, digit] of [...pin].entries()) {
+    await page.locator(`.diag-key[data-key="${digit}"]`).click();
+    await expect(page.getByTestId('pin-dots')).toHaveAttribute('aria-label', String(i + 1));
+  }
   await page.getByTestId('pin-enter').click();
 }
 
@@ -113,9 +120,11 @@ test('five wrong PINs lock the keypad, and the lockout is audited without openin
   const host = await kiosk(page, { lang: 'en' });
   try {
     await longPressCorner(page);
-    for (let i = 0; i < 4; i++) {
+    await expect(page.locator('.pin-overlay')).toBeVisible();
+    // Each attempt waits for its own answer, which counts down to the PIN that really locks.
+    for (const warning of ['4 more wrong PINs lock', '3 more wrong PINs lock', '2 more wrong PINs lock', 'The next wrong PIN locks']) {
       await typePin(page, '000000');
-      await expect(page.getByTestId('pin-message')).toContainText('Wrong PIN');
+      await expect(page.getByTestId('pin-message')).toContainText(`Wrong PIN. ${warning} the keypad.`);
     }
     await typePin(page, '000000');
     await expect(page.getByTestId('pin-message')).toContainText('Too many wrong PINs');

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DiagnosticsEnterResult } from '../../../electron/common/diagnostics-contract';
 import type { Host } from '../host/host-api';
 import { formatDuration } from './long-press';
+import { wrongPinsUntilLock } from './pin-warning';
 
 const MAX_DIGITS = 12;
 /** The PIN pad itself closes if nobody touches it. */
@@ -57,7 +58,7 @@ export function PinPad({ host, onOpen, onCancel }: { host: Host; onOpen: (token:
   else if (message.kind === 'failed') [text, tone] = [t('pin.failed'), 'danger'];
   else if (message.kind === 'result') {
     const r = message.result;
-    if (r.status === 'wrong-pin') [text, tone] = [r.attemptsBeforeLock > 0 ? t('pin.wrongLeft', { count: r.attemptsBeforeLock }) : t('pin.wrong'), 'danger'];
+    if (r.status === 'wrong-pin') [text, tone] = [t('pin.wrongLeft', { count: wrongPinsUntilLock(r.attemptsBeforeLock) }), 'danger'];
     else if (r.status === 'not-configured') [text, tone] = [t('pin.notConfigured'), 'warn'];
     else if (locked) [text, tone] = [t('pin.locked', { time: formatDuration(lockedFor) }), 'danger'];
   }
