@@ -4,6 +4,7 @@
  * as a backstop to the logger's own redaction: no code path should log personal data at all.
  */
 import { Writable } from 'node:stream';
+import { isErrorClassName } from '../logger';
 
 const REDACTED = '[redacted]';
 /** Keys whose values never leave the kiosk in a log view (matches logger.ts's list and more). */
@@ -13,11 +14,11 @@ const MRZ_LIKE = /[A-Z0-9<]{30,44}/g;
 /** China resident ID numbers (18 characters) and other long digit runs that could be document numbers. */
 const ID_NUMBER_LIKE = /\b\d{15,17}[\dXx]\b/g;
 
-function scrub(value: unknown, key?: string): unknown {
-  if (key !== undefined && SENSITIVE_KEYS.test(key)) return REDACTED;
+function scrub(value: unknown, key?: string, parentKey?: string): unknown {
+  if (key !== undefined && SENSITIVE_KEYS.test(key) && !isErrorClassName(parentKey, key, value)) return REDACTED;
   if (typeof value === 'string') return value.replace(MRZ_LIKE, REDACTED).replace(ID_NUMBER_LIKE, REDACTED);
   if (Array.isArray(value)) return value.map((v) => scrub(v));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k)]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k, key)]));
   return value;
 }
 
