@@ -53,9 +53,14 @@ export async function startWebHost(env: Record<string, string> = {}): Promise<Ru
     url: (query) => `${origin}/${query ? `?${new URLSearchParams(query)}` : ''}${fragment}`,
     stop: async () => {
       if (child.exitCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
+      const exited = new Promise<boolean>((done) => child.once('exit', () => done(true)));
       child.kill('SIGTERM');
-      await exited;
+      // The host promises to stop within 5 s (web-host-main's watchdog); a hang is a failure, named as such.
+      const stopped = await Promise.race([exited, new Promise<boolean>((done) => setTimeout(() => done(false), 8_000))]);
+      if (!stopped) {
+        child.kill('SIGKILL');
+        throw new Error('the web host did not exit within 8 s of SIGTERM');
+      }
     },
   };
 }

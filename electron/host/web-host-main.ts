@@ -56,6 +56,11 @@ async function main(): Promise<void> {
   }
 
   const stop = async (): Promise<void> => {
+    // The last word: whatever hangs, a kiosk asked to stop stops within 5 s.
+    setTimeout(() => {
+      logger.error('shutdown did not finish within 5 s: exiting anyway');
+      process.exit(1);
+    }, 5_000).unref();
     await host.close();
     // Bounded: a reader or an authority long poll that hangs must not keep the process alive.
     await Promise.race([kiosk?.close(), new Promise((done) => setTimeout(done, 2_000).unref())]);

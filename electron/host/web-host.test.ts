@@ -91,3 +91,45 @@ describe('authorizeBridgeUpgrade', () => {
     expect(authorizeBridgeUpgrade(headers({ ...good, 'sec-websocket-protocol': `${BRIDGE_PROTOCOL}, secret.s3cre` }), expected)).toMatchObject({ status: 401 });
   });
 });
+
+describe('web host shutdown', () => {
+  it('closes promptly even while a browser holds connections open (a half-sent request, an idle keep-alive, the bridge)', async () => {
+    const { connect: tcp } = await import('node:net');
+    const dispatch = createDispatcher({
+      appInfo: async () => ({ name: 'k', version: '9.9.9', shell: 'web', platform: 'test', defaultLocale: 'en' }),
+      listDevices: async () => ({ serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' }),
+      ...unavailableSessionHandlers(),
+      ...closedDiagnosticsHandlers(),
+    });
+    const own = await startWebHost({ dispatch, rendererDir, logger: createLogger('silent') });
+    const opened = (): Promise<import('node:net').Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = tcp(own.port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    // A request whose headers never finish: Node counts it as active, not idle.
+    const halfSent = await opened();
+    halfSent.write('GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    // A keep-alive connection between requests.
+    const keepAlive = await opened();
+    await new Promise<void>((done) => {
+      keepAlive.once('data', () => done());
+      keepAlive.write('GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    });
+    // The renderer's bridge.
+    const bridge = await new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${own.port}/bridge`, [BRIDGE_PROTOCOL, `secret.${own.secret}`], { origin: own.origin });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+    const closedSockets = Promise.all([
+      ...[halfSent, keepAlive].map((s) => new Promise((done) => s.once('close', done))),
+      new Promise((done) => bridge.once('close', done)),
+    ]);
+    const started = Date.now();
+    await own.close();
+    await closedSockets;
+    // Generous bound; without a forced close the half-sent request holds the server for Node's 60 s headers timeout.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -100,6 +100,9 @@ function resolveStatic(rendererDir: string, urlPath: string): string | undefined
   return candidate;
 }
 
+/** How long open HTTP requests may finish when the host shuts down. */
+const CLOSE_GRACE_MS = 500;
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
   const host = options.host ?? '127.0.0.1';
@@ -131,7 +134,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     handleProtocols: (protocols) => (protocols.has(BRIDGE_PROTOCOL) ? BRIDGE_PROTOCOL : false),
   });
 
+  let closing = false;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
     const verdict = authorizeBridgeUpgrade(req, { origin, secret });
     if (!verdict.ok) {
       options.logger.warn({ status: verdict.status, reason: verdict.reason }, 'bridge connection refused');
@@ -186,9 +194,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
     },
     async close() {
+      closing = true;
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((done) => server.close(() => done()));
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      // server.close() waits for every open connection, and a half-sent request (a page mid-load,
+      // a reconnecting bridge) would hold it for Node's 60 s headers timeout. The kiosk is going
+      // away: idle connections go now, the rest after a moment to finish what they are sending.
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(force);
     },
   };
 }
