@@ -49,7 +49,8 @@ export interface FrameReport {
 export type FaceResponse =
   | { op: 'init'; delegate: Delegate; matcher: { name: string; version: string; model_sha256: string } }
   | { op: 'info'; matcher: MatcherManifest; delegate: Delegate }
-  | { op: 'enrol'; handle: string; faceCount: number; ok: boolean }
+  /** `quality`: the capture gate's verdict on the enrolled face (absent when none was found). */
+  | { op: 'enrol'; handle: string; faceCount: number; ok: boolean; quality?: QualityVerdict }
   | { op: 'score'; scores: Array<number | null> }
   | { op: 'locate'; width: number; height: number; box: { x: number; y: number; width: number; height: number } | null }
   | { op: 'setReference'; ok: boolean }

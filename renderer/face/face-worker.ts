@@ -9,9 +9,9 @@ import { exposure, laplacianVariance, luma } from './image-stats';
 import { distance, headPose, meanEyeAspectRatio, MESH, pickFace } from './landmarks';
 import { passiveCheck, type PassiveEvidence } from './liveness';
 import { DEFAULT_MATCHER } from './matcher-manifest';
-import { assessQuality } from './quality-gate';
+import { assessQuality, type QualityVerdict } from './quality-gate';
 import { cosineSimilarity, wipe } from './similarity';
-import type { FaceObservation, RgbaImage } from './types';
+import type { FaceObservation, HeadPose, RgbaImage } from './types';
 
 let engine: FaceEngine | null = null;
 const embeddings = new Map<string, Float32Array>();
@@ -97,6 +97,15 @@ function faceLuma(image: RgbaImage, box: FaceObservation['box']): Float32Array {
   return out;
 }
 
+/** The capture gate on one face: pose and eyes from its landmarks, sharpness and exposure from its aligned crop. */
+function captureQuality(image: RgbaImage, face: FaceObservation, crop: RgbaImage): { quality: QualityVerdict; pose: HeadPose; eyeOpen: number } {
+  const pose = headPose(face);
+  const eyeOpen = meanEyeAspectRatio(face);
+  const ex = exposure(crop);
+  const quality = assessQuality({ frame: image, faceCount: 1, box: face.box, pose, eyeOpen, sharpness: laplacianVariance(crop), brightness: ex.mean, clipped: ex.clipped });
+  return { quality, pose, eyeOpen };
+}
+
 async function handle(req: FaceRequest): Promise<FaceResponse> {
   switch (req.op) {
     case 'init': {
@@ -120,9 +129,12 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
       }
       const crop = e.align(image, face);
       embeddings.set(req.handle, await e.embed(crop));
+      // The capture gate's verdict on the picked face, as if it were a camera frame with that one
+      // face: evaluation reports error rates over the captures the kiosk would accept.
+      const quality = captureQuality(image, face, crop).quality;
       crop.data.fill(0);
       image.data.fill(0);
-      return { op: 'enrol', handle: req.handle, faceCount: faces.length, ok: true };
+      return { op: 'enrol', handle: req.handle, faceCount: faces.length, ok: true, quality };
     }
     case 'locate': {
       const e = need();
@@ -155,13 +167,11 @@ async function handle(req: FaceRequest): Promise<FaceResponse> {
       const face = faces.length === 1 ? faces[0] : undefined;
       if (face) {
         const crop = e.align(image, face);
-        const pose = headPose(face);
-        const eyeOpen = meanEyeAspectRatio(face);
-        const ex = exposure(crop);
+        const { quality, pose, eyeOpen } = captureQuality(image, face, crop);
         report.pose = pose;
         report.eyeOpen = eyeOpen;
         report.faceCentre = { x: (face.box.x + face.box.width / 2) / image.width, y: (face.box.y + face.box.height / 2) / image.height };
-        report.quality = assessQuality({ frame: image, faceCount: 1, box: face.box, pose, eyeOpen, sharpness: laplacianVariance(crop), brightness: ex.mean, clipped: ex.clipped });
+        report.quality = quality;
         const fl = faceLuma(image, face.box);
         if (previousFaceLuma) {
           let diff = 0;

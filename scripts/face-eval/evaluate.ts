@@ -25,7 +25,33 @@ export interface RunReport {
   genuine_histogram: Histogram;
   impostor_histogram: Histogram;
   lfw_10fold?: { mean: number; std: number; folds: number[] };
+  /**
+   * The same error rates over the captures the kiosk would accept: its capture gate
+   * (renderer/face/quality-gate.ts: pose, eyes open, sharpness, exposure; not the framing checks,
+   * size and centring, which in a still photo are the photographer's crop) run on
+   * each photo's picked face. The kiosk never compares a frame that fails the gate, it asks the
+   * citizen to adjust; a chip portrait is a frontal ICAO portrait. So `probe_accepted` (the live
+   * side passes) and `both_accepted` (both sides pass, as with a compliant chip portrait) are
+   * closer to the kiosk's conditions than the unfiltered figures, which stay the headline.
+   */
+  capture_gate?: CaptureGateReport;
   seconds: number;
+}
+
+export interface GatedRates {
+  genuine_pairs: number;
+  impostor_pairs: number;
+  eer: number;
+  operating_points: OperatingPoint[];
+}
+
+export interface CaptureGateReport {
+  photos: number;
+  photos_accepted: number;
+  /** Photos failing each check (a photo may fail several). */
+  checks_failed: Record<string, number>;
+  probe_accepted: GatedRates;
+  both_accepted: GatedRates;
 }
 
 export interface EvalOptions {
@@ -48,13 +74,21 @@ const urlFor = (rel: string, _d: 'none') => `/data/${rel.split('/').map(encodeUR
 
 /** Handles already enrolled in a harness page (handle → face found), so runs share probes. */
 const ENROLLED = new WeakMap<HarnessSession, Map<string, boolean>>();
+/** Capture-gate failures of each enrolled handle ([] = accepted). */
+const GATE = new WeakMap<HarnessSession, Map<string, string[]>>();
 
 export interface ScoredPair extends Pair {
   score: number;
 }
 
 /** Enrols what the pairs need (references degraded as asked) and scores every pair. */
-export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degrade: Degrade, log: (l: string) => void, pick: FacePick = 'largest'): Promise<{ scored: ScoredPair[]; failed: string[] }> {
+export async function scorePairs(
+  h: HarnessSession,
+  pairs: readonly Pair[],
+  degrade: Degrade,
+  log: (l: string) => void,
+  pick: FacePick = 'largest',
+): Promise<{ scored: ScoredPair[]; failed: string[]; gate: (rel: string) => string[] | undefined }> {
   // A face picked another way is another enrolment: its handle says so.
   const hf = (rel: string, d: Degrade) => (pick === 'largest' ? handleFor(rel, d) : `${pick}/${handleFor(rel, d)}`);
   const refs = [...new Set(pairs.map((p) => p.a))];
@@ -63,6 +97,9 @@ export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degr
   let enrolled = ENROLLED.get(h);
   if (!enrolled) ENROLLED.set(h, (enrolled = new Map()));
   const known = enrolled;
+  let gates = GATE.get(h);
+  if (!gates) GATE.set(h, (gates = new Map()));
+  const gateOf = gates;
   const unique = [...new Map(jobs.map((j) => [hf(j.rel, j.d), j])).values()].filter((j) => !known.has(hf(j.rel, j.d)));
   const t0 = Date.now();
   for (let i = 0; i < unique.length; i += 16) {
@@ -70,10 +107,13 @@ export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degr
     const raw = batch.filter((j) => j.d === 'none');
     const chip = batch.filter((j) => j.d !== 'none');
     const res = [
-      ...(raw.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrol', raw.map((j) => ({ handle: hf(j.rel, j.d), url: urlFor(j.rel, 'none') })), pick) : []),
-      ...(chip.length ? await callHarness<Array<{ handle: string; ok: boolean }>>(h.page, 'enrolChip', chip.map((j) => ({ handle: hf(j.rel, j.d), rel: j.rel, mode: j.d === 'chip-jpeg' ? 'jpeg' : 'jp2' })), pick) : []),
+      ...(raw.length ? await callHarness<Array<{ handle: string; ok: boolean; quality?: string[] }>>(h.page, 'enrol', raw.map((j) => ({ handle: hf(j.rel, j.d), url: urlFor(j.rel, 'none') })), pick) : []),
+      ...(chip.length ? await callHarness<Array<{ handle: string; ok: boolean; quality?: string[] }>>(h.page, 'enrolChip', chip.map((j) => ({ handle: hf(j.rel, j.d), rel: j.rel, mode: j.d === 'chip-jpeg' ? 'jpeg' : 'jp2' })), pick) : []),
     ];
-    for (const r of res) known.set(r.handle, r.ok);
+    for (const r of res) {
+      known.set(r.handle, r.ok);
+      if (r.quality) gateOf.set(r.handle, r.quality);
+    }
     if ((i / 16) % 10 === 0) log(`enrolled ${Math.min(i + 16, unique.length)}/${unique.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const failed = [...new Set(jobs.map((j) => hf(j.rel, j.d)))].filter((k) => known.get(k) === false);
@@ -83,7 +123,42 @@ export async function scorePairs(h: HarnessSession, pairs: readonly Pair[], degr
     const s = await callHarness<Array<number | null>>(h.page, 'score', batch.map((p) => [hf(p.a, degrade), hf(p.b, 'none')]));
     batch.forEach((p, k) => scored.push({ ...p, score: s[k] ?? -1 }));
   }
-  return { scored, failed };
+  // Photos as they are (raw enrolments): a chip-degraded reference is judged by its original photo's pose and eyes.
+  return { scored, failed, gate: (rel) => gateOf.get(hf(rel, 'none')) };
+}
+
+const FRAMING_CHECKS = new Set(['too-small', 'too-large', 'off-centre']);
+
+function rates(pairs: readonly ScoredPair[]): GatedRates {
+  const genuine = pairs.filter((p) => p.same).map((p) => p.score);
+  const impostor = pairs.filter((p) => !p.same).map((p) => p.score);
+  return {
+    genuine_pairs: genuine.length,
+    impostor_pairs: impostor.length,
+    eer: genuine.length && impostor.length ? equalErrorRate(genuine, impostor).eer : Number.NaN,
+    operating_points: genuine.length && impostor.length ? TARGET_FMRS.map((f) => operatingPoint(genuine, impostor, f)) : [],
+  };
+}
+
+/**
+ * Error rates over the pairs whose probe (and, for `both_accepted`, whose reference too) passes
+ * the kiosk's capture gate. A photo never gated (not enrolled as it is) counts as not accepted.
+ */
+export function captureGateReport(scored: readonly ScoredPair[], gate: (rel: string) => string[] | undefined): CaptureGateReport {
+  const photos = [...new Set(scored.flatMap((p) => [p.a, p.b]))];
+  // Framing (size in the frame, centring) is the photographer's crop in a still photo; at the
+  // kiosk the citizen moves until it passes. What counts is the face: pose, eyes, sharpness, light.
+  const failures = (rel: string) => gate(rel)?.filter((f) => !FRAMING_CHECKS.has(f));
+  const accepted = (rel: string) => failures(rel)?.length === 0;
+  const checks: Record<string, number> = {};
+  for (const rel of photos) for (const f of failures(rel) ?? ['not-measured']) checks[f] = (checks[f] ?? 0) + 1;
+  return {
+    photos: photos.length,
+    photos_accepted: photos.filter(accepted).length,
+    checks_failed: checks,
+    probe_accepted: rates(scored.filter((p) => accepted(p.b))),
+    both_accepted: rates(scored.filter((p) => accepted(p.a) && accepted(p.b))),
+  };
 }
 
 export function summarise(scored: readonly ScoredPair[], degrade: Degrade, failed: string[], seconds: number): RunReport {
@@ -150,8 +225,9 @@ export async function evaluate(opts: EvalOptions, session?: HarnessSession): Pro
   const h = session ?? (await openHarness({ dataRoot: opts.folder }));
   try {
     const t0 = Date.now();
-    const { scored, failed } = await scorePairs(h, pairs, opts.degrade, log, opts.pick);
+    const { scored, failed, gate } = await scorePairs(h, pairs, opts.degrade, log, opts.pick);
     const run = summarise(scored, opts.degrade, failed, (Date.now() - t0) / 1000);
+    run.capture_gate = captureGateReport(scored, gate);
     if (opts.scoresCsv) writeFileSync(opts.scoresCsv, toCsv(scored));
     if (opts.rocPng) {
       await renderRoc(h, [{ label: opts.degrade, genuine: scored.filter((p) => p.same).map((p) => p.score), impostor: scored.filter((p) => !p.same).map((p) => p.score) }], opts.rocPng);

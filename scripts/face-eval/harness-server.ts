@@ -10,8 +10,8 @@
  *                      encoded and decoded again by ffmpeg (as the host decodes JPEG 2000) and
  *                      served as raw RGBA with x-width / x-height headers.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
@@ -28,6 +28,34 @@ export const MODELS_DIR = join(PROJECT_ROOT, 'build', 'models');
 export function defaultFacesDir(): string {
   const beside = join(PROJECT_ROOT, '..', 'shared', 'data', 'faces');
   return existsSync('/work/shared/data/faces') ? '/work/shared/data/faces' : beside;
+}
+
+/** Newest modification time of any file under `dir` (ms since epoch; 0 when absent). */
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds what the harness serves when it is missing or older than the renderer's face code, so
+ * every figure an evaluation prints comes from the code in the tree, never from a stale build.
+ */
+export function ensureHarnessBuilt(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+  if (!existsSync(join(MODELS_DIR, 'face_landmarker.task'))) {
+    log('face harness: building the models (scripts/models/build-models.ts)');
+    execFileSync('npx', ['tsx', 'scripts/models/build-models.ts'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const index = join(HARNESS_DIR, 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  const sources = Math.max(newestMtime(join(PROJECT_ROOT, 'renderer', 'face')), statSync(join(PROJECT_ROOT, 'scripts', 'face-eval', 'vite.harness.config.ts')).mtimeMs);
+  if (built >= sources) return;
+  log(built ? 'face harness: renderer/face changed since the last build, rebuilding' : 'face harness: building');
+  execFileSync('npx', ['vite', 'build', '-c', 'scripts/face-eval/vite.harness.config.ts'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(index)) throw new Error('face harness did not build: npx vite build -c scripts/face-eval/vite.harness.config.ts');
 }
 
 const TYPES: Record<string, string> = {
@@ -75,8 +103,7 @@ function inside(rootDir: string, rel: string): string | null {
 }
 
 export async function startHarnessServer(dataRoot: string): Promise<{ server: Server; url: string }> {
-  if (!existsSync(join(HARNESS_DIR, 'index.html'))) throw new Error('face harness not built: npx vite build -c scripts/face-eval/vite.harness.config.ts');
-  if (!existsSync(join(MODELS_DIR, 'face_landmarker.task'))) throw new Error('models not built: npx tsx scripts/models/build-models.ts');
+  ensureHarnessBuilt();
   const data = resolve(dataRoot);
   const server = createServer(async (req, res) => {
     try {

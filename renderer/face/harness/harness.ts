@@ -34,13 +34,14 @@ const harness = {
   },
   /** Enrols each URL under its handle; returns per-handle face counts. */
   async enrol(items: Array<{ handle: string; url: string }>, pick: FacePick = 'largest') {
-    const out: Array<{ handle: string; faceCount: number; ok: boolean; error?: string }> = [];
+    const out: Array<{ handle: string; faceCount: number; ok: boolean; quality?: string[]; error?: string }> = [];
     for (const it of items) {
       try {
         const image = await still(it.url);
         const transfer = image.kind === 'rgba' ? [image.rgba] : [image.bytes];
         const r = await client.request({ op: 'enrol', image, handle: it.handle, pick }, transfer);
-        out.push({ handle: it.handle, faceCount: r.faceCount, ok: r.ok });
+        // `quality`: the capture-gate checks the face fails ([] = the kiosk would accept it).
+        out.push({ handle: it.handle, faceCount: r.faceCount, ok: r.ok, ...(r.quality ? { quality: r.quality.failures } : {}) });
       } catch (e) {
         out.push({ handle: it.handle, faceCount: 0, ok: false, error: String(e) });
       }
