@@ -14,7 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { evaluate, renderRoc, toCsv, type Degrade, type EvalResult } from './evaluate';
+import { evaluate, formatCaptureGate, renderRoc, toCsv, type Degrade, type EvalResult } from './evaluate';
 import { defaultFacesDir, openHarness, PROJECT_ROOT } from './harness-server';
 
 const args = process.argv.slice(2);
@@ -61,15 +61,7 @@ try {
     for (const p of rr.operating_points) {
       console.log(`  FMR ${p.target_fmr.toExponential(0)}: threshold ${p.threshold.toFixed(4)}  FNMR ${(p.fnmr * 100).toFixed(2)} %  (observed FMR ${p.fmr.toExponential(2)}, ${p.impostor_pairs} impostor pairs${p.resolvable ? '' : ', below resolution: 0 false matches observed'})`);
     }
-    const cg = rr.capture_gate;
-    if (cg) {
-      const failedChecks = Object.entries(cg.checks_failed).sort((x, y) => y[1] - x[1]).map(([k, n]) => `${k} ${n}`).join(', ');
-      console.log(`  capture gate: ${cg.photos_accepted}/${cg.photos} photos accepted (failed: ${failedChecks || 'none'})`);
-      for (const [label, g] of [['probe accepted', cg.probe_accepted], ['both accepted', cg.both_accepted]] as const) {
-        const points = g.operating_points.map((p) => `FMR ${p.target_fmr.toExponential(0)}: FNMR ${(p.fnmr * 100).toFixed(2)} %${p.resolvable ? '' : ' (below resolution)'}`).join('; ');
-        console.log(`    ${label}: ${g.genuine_pairs} genuine / ${g.impostor_pairs} impostor pairs; ${points || 'too few pairs'}`);
-      }
-    }
+    if (rr.capture_gate) for (const line of formatCaptureGate(rr.capture_gate)) console.log(`  ${line}`);
     if (rr.lfw_10fold) console.log(`  LFW 10-fold accuracy ${(rr.lfw_10fold.mean * 100).toFixed(2)} % ± ${(rr.lfw_10fold.std * 100).toFixed(2)}`);
   }
   await renderRoc(h, curves, join(out, 'roc.png'));

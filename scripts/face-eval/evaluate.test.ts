@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureGateReport, type ScoredPair } from './evaluate';
+import { captureGateReport, formatCaptureGate, type ScoredPair } from './evaluate';
 
 describe('captureGateReport', () => {
   // Identity A: a1, a2 (a2 turned away); identity B: b1, b2 (b2 never measured).
@@ -24,5 +24,12 @@ describe('captureGateReport', () => {
     expect(r.both_accepted.impostor_pairs).toBe(1);
     expect(r.both_accepted.operating_points).toEqual([]);
     expect(r.probe_accepted.operating_points.map((p) => p.target_fmr)).toEqual([1e-2, 1e-3, 1e-4]);
+  });
+
+  it('prints the accepted share, the failed checks most frequent first, and each gated set', () => {
+    const lines = formatCaptureGate(captureGateReport(scored, gate));
+    expect(lines[0]).toBe('capture gate: 2/4 photos accepted (failed: yaw 1, eyes-closed 1, not-measured 1)');
+    expect(lines[1]).toMatch(/^  probe accepted: 1 genuine \/ 3 impostor pairs; FMR 1e-2: FNMR /);
+    expect(lines[2]).toBe('  both accepted: 0 genuine / 1 impostor pairs; too few pairs');
   });
 });

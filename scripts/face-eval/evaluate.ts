@@ -127,6 +127,17 @@ export async function scorePairs(
   return { scored, failed, gate: (rel) => gateOf.get(hf(rel, 'none')) };
 }
 
+/** The capture-gate figures as lines for a terminal (eval.ts, kioskctl face eval). */
+export function formatCaptureGate(cg: CaptureGateReport): string[] {
+  const failedChecks = Object.entries(cg.checks_failed).sort((x, y) => y[1] - x[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+  const lines = [`capture gate: ${cg.photos_accepted}/${cg.photos} photos accepted (failed: ${failedChecks || 'none'})`];
+  for (const [label, g] of [['probe accepted', cg.probe_accepted], ['both accepted', cg.both_accepted]] as const) {
+    const points = g.operating_points.map((p) => `FMR ${p.target_fmr.toExponential(0)}: FNMR ${(p.fnmr * 100).toFixed(2)} %${p.resolvable ? '' : ' (below resolution)'}`).join('; ');
+    lines.push(`  ${label}: ${g.genuine_pairs} genuine / ${g.impostor_pairs} impostor pairs; ${points || 'too few pairs'}`);
+  }
+  return lines;
+}
+
 const FRAMING_CHECKS = new Set(['too-small', 'too-large', 'off-centre']);
 
 function rates(pairs: readonly ScoredPair[]): GatedRates {

@@ -174,6 +174,7 @@ const evalCommand: KioskctlCommand = {
       else {
         io.out(`${r.photos} photos, ${r.run.genuine_pairs} genuine / ${r.run.impostor_pairs} impostor pairs, EER ${(r.run.eer * 100).toFixed(3)} %`);
         for (const p of r.run.operating_points) io.out(`FMR ${p.target_fmr}: threshold ${p.threshold.toFixed(4)} FNMR ${(p.fnmr * 100).toFixed(2)} % (${p.impostor_pairs} impostor pairs${p.resolvable ? '' : ', below resolution'})`);
+        if (r.run.capture_gate) for (const line of ev.formatCaptureGate(r.run.capture_gate)) io.out(line);
         if (r.run.lfw_10fold) io.out(`LFW 10-fold accuracy ${(r.run.lfw_10fold.mean * 100).toFixed(2)} % ± ${(r.run.lfw_10fold.std * 100).toFixed(2)}`);
       }
       return ExitCode.ok;
