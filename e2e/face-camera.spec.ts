@@ -6,13 +6,12 @@
  * presentation attacks (a hand-held print, a still print) are refused by liveness.
  * Runs its own Chromium (fake-camera flags), so only in the `web` project.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { makeClip } from '../fixtures/camera/make-clip';
-import { callHarness, defaultFacesDir, HARNESS_DIR, MODELS_DIR, openHarness, PROJECT_ROOT } from '../scripts/face-eval/harness-server';
+import { callHarness, defaultFacesDir, ensureHarnessBuilt, openHarness, PROJECT_ROOT } from '../scripts/face-eval/harness-server';
 import type { FaceDecision } from '../renderer/face/decision';
 import type { PassiveResult } from '../renderer/face/liveness';
 
@@ -42,10 +41,8 @@ test.describe('face pipeline on a fake camera', () => {
 
   test.beforeAll(() => {
     test.skip(test.info().project.name !== 'web', 'drives its own headless Chromium with fake-camera flags: once is enough');
-    if (!existsSync(join(MODELS_DIR, 'face_landmarker.task'))) execFileSync('npx', ['tsx', 'scripts/models/build-models.ts'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
-    // Always rebuilt (≈ 2 s): a stale harness would test old renderer code.
-    execFileSync('npx', ['vite', 'build', '-c', 'scripts/face-eval/vite.harness.config.ts'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
-    if (!existsSync(join(HARNESS_DIR, 'index.html'))) throw new Error('face harness did not build');
+    // Builds models and harness when missing or older than renderer/face: never tests stale code.
+    ensureHarnessBuilt();
     dir = mkdtempSync(join(tmpdir(), 'face-cam-'));
   });
   test.afterAll(() => {

@@ -25,24 +25,21 @@ const ERROR_CLASS_NAME = /^[A-Z][A-Za-z0-9]*(Error|Exception)$|^Error$/;
 
 /**
  * `name` is redacted because it can be a person's name, but an error's `name` is its class
- * (`StoreError`, `TypeError`): a technician needs it, and it never holds personal data. Kept only
- * under an error object's key and only when it reads as an error class.
+ * (`StoreError`, `TypeError`): a technician needs it, and it never holds personal data. Kept when
+ * it reads as an error class and sits under an error object's key; `parentKey` null means the
+ * container is not known (see `censor`), and then the value's shape alone decides.
  */
-export function isErrorClassName(parentKey: string | undefined, key: string, value: unknown): boolean {
-  return key === 'name' && parentKey !== undefined && ERROR_OBJECT_KEYS.has(parentKey) && typeof value === 'string' && ERROR_CLASS_NAME.test(value);
+export function isErrorClassName(parentKey: string | null | undefined, key: string, value: unknown): boolean {
+  if (key !== 'name' || typeof value !== 'string' || !ERROR_CLASS_NAME.test(value)) return false;
+  return parentKey === null || (parentKey !== undefined && ERROR_OBJECT_KEYS.has(parentKey));
 }
 
-/**
- * Pino's censor. Under a wildcard path (`*.name`) pino does not say which object the key sat in
- * (the parent is a symbol), so there the value alone decides: a string shaped like an error class
- * (`StoreError`) is no one's name.
- */
+/** Pino's censor. Under a wildcard path (`*.name`) pino names the container with a symbol, not its key. */
 function censor(value: unknown, path: Array<string | symbol>): unknown {
   const key = path.at(-1);
   const parent = path.at(-2);
   if (typeof key !== 'string') return '[redacted]';
-  const parentKey = typeof parent === 'string' ? parent : 'err';
-  return isErrorClassName(parentKey, key, value) ? value : '[redacted]';
+  return isErrorClassName(typeof parent === 'string' ? parent : null, key, value) ? value : '[redacted]';
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

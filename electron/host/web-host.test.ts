@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect as tcp, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +13,17 @@ import { authorizeBridgeUpgrade, BRIDGE_PROTOCOL, startWebHost, type WebHost } f
 let host: WebHost;
 const rendererDir = mkdtempSync(join(tmpdir(), 'kiosk-renderer-'));
 
-beforeAll(async () => {
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>kiosk</title>');
-  const dispatch = createDispatcher({
+const testDispatch = () =>
+  createDispatcher({
     appInfo: async () => ({ name: 'k', version: '9.9.9', shell: 'web', platform: 'test', defaultLocale: 'en' }),
     listDevices: async () => ({ serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' }),
     ...unavailableSessionHandlers(),
     ...closedDiagnosticsHandlers(),
   });
-  host = await startWebHost({ dispatch, rendererDir, logger: createLogger('silent') });
+
+beforeAll(async () => {
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>kiosk</title>');
+  host = await startWebHost({ dispatch: testDispatch(), rendererDir, logger: createLogger('silent') });
 });
 afterAll(() => host.close());
 
@@ -94,15 +97,8 @@ describe('authorizeBridgeUpgrade', () => {
 
 describe('web host shutdown', () => {
   it('closes promptly even while a browser holds connections open (a half-sent request, an idle keep-alive, the bridge)', async () => {
-    const { connect: tcp } = await import('node:net');
-    const dispatch = createDispatcher({
-      appInfo: async () => ({ name: 'k', version: '9.9.9', shell: 'web', platform: 'test', defaultLocale: 'en' }),
-      listDevices: async () => ({ serial: [], hid: [], errors: [], configuredReader: 'sim:genuine' }),
-      ...unavailableSessionHandlers(),
-      ...closedDiagnosticsHandlers(),
-    });
-    const own = await startWebHost({ dispatch, rendererDir, logger: createLogger('silent') });
-    const opened = (): Promise<import('node:net').Socket> =>
+    const own = await startWebHost({ dispatch: testDispatch(), rendererDir, logger: createLogger('silent') });
+    const opened = (): Promise<Socket> =>
       new Promise((resolve, reject) => {
         const socket = tcp(own.port, '127.0.0.1', () => resolve(socket));
         socket.on('error', reject);

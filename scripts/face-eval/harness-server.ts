@@ -41,7 +41,8 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds what the harness serves when it is missing or older than the renderer's face code, so
+ * Builds what the harness serves when it is missing or older than the renderer's face code (or
+ * the lockfile), so
  * every figure an evaluation prints comes from the code in the tree, never from a stale build.
  */
 export function ensureHarnessBuilt(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
@@ -51,7 +52,9 @@ export function ensureHarnessBuilt(log: (line: string) => void = (l) => process.
   }
   const index = join(HARNESS_DIR, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const sources = Math.max(newestMtime(join(PROJECT_ROOT, 'renderer', 'face')), statSync(join(PROJECT_ROOT, 'scripts', 'face-eval', 'vite.harness.config.ts')).mtimeMs);
+  // The harness bundles renderer/face (which imports nothing else of the project) and npm packages.
+  const inputs = [join(PROJECT_ROOT, 'scripts', 'face-eval', 'vite.harness.config.ts'), join(PROJECT_ROOT, 'package-lock.json')];
+  const sources = Math.max(newestMtime(join(PROJECT_ROOT, 'renderer', 'face')), ...inputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
   if (built >= sources) return;
   log(built ? 'face harness: renderer/face changed since the last build, rebuilding' : 'face harness: building');
   execFileSync('npx', ['vite', 'build', '-c', 'scripts/face-eval/vite.harness.config.ts'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
