@@ -126,6 +126,7 @@ test('five wrong PINs lock the keypad, and the lockout is audited without openin
       await typePin(page, '000000');
       await expect(page.getByTestId('pin-message')).toContainText(`Wrong PIN. ${warning} the keypad.`);
     }
+    await page.screenshot({ path: testInfo.outputPath('diagnostics-en-last-warning.png') });
     await typePin(page, '000000');
     await expect(page.getByTestId('pin-message')).toContainText('Too many wrong PINs');
     await expect(page.getByTestId('pin-enter')).toBeDisabled();
