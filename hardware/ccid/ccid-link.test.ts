@@ -129,6 +129,21 @@ const settled = <T>(promise: Promise<T>) => {
   return state;
 };
 
+/**
+ * A presence poll whose first ACK and answer belonged to an earlier command: the reader
+ * (scripted) sends an ACK and a stale slot status (`bStatus` 0xF0) right after the poll is written.
+ */
+async function pollAnsweredByAnEarlierCommand() {
+  const line = new ScriptedLine();
+  const reader = new CcidReader(new SerialCcidLink(line), { pollIntervalMs: 0, responseTimeoutMs: 5_000 });
+  const present = settled(reader.cardPresent());
+  await vi.advanceTimersByTimeAsync(0);
+  expect(line.written).toHaveLength(1);
+  line.reply(ACK_FRAME); // a late ACK of some earlier command, taken for ours
+  line.reply(slotStatus(0xf0)); // that earlier command's answer
+  return { line, reader, present };
+}
+
 describe('serial CCID link: an ACK that belonged to an earlier command', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -159,13 +174,7 @@ describe('serial CCID link: an ACK that belonged to an earlier command', () => {
   });
 
   it('does not resend a command the reader ACKs once it is idle again', async () => {
-    const line = new ScriptedLine();
-    const reader = new CcidReader(new SerialCcidLink(line), { pollIntervalMs: 0, responseTimeoutMs: 5_000 });
-    const present = settled(reader.cardPresent());
-    await vi.advanceTimersByTimeAsync(0);
-    expect(line.written).toHaveLength(1);
-    line.reply(ACK_FRAME); // late ACK of some earlier command, taken for ours
-    line.reply(slotStatus(0xf0)); // that earlier command's answer
+    const { line, reader, present } = await pollAnsweredByAnEarlierCommand();
     await vi.advanceTimersByTimeAsync(100);
     line.reply(ACK_FRAME); // ours, taken now that the reader is idle
     await vi.advanceTimersByTimeAsync(1_000);
@@ -178,12 +187,7 @@ describe('serial CCID link: an ACK that belonged to an earlier command', () => {
   });
 
   it('resends once no ACK follows the earlier answer, and accepts the answer to the resent command', async () => {
-    const line = new ScriptedLine();
-    const reader = new CcidReader(new SerialCcidLink(line), { pollIntervalMs: 0, responseTimeoutMs: 5_000 });
-    const present = settled(reader.cardPresent());
-    await vi.advanceTimersByTimeAsync(0);
-    line.reply(ACK_FRAME);
-    line.reply(slotStatus(0xf0));
+    const { line, reader, present } = await pollAnsweredByAnEarlierCommand();
     await vi.advanceTimersByTimeAsync(299);
     expect(line.written).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -197,12 +201,7 @@ describe('serial CCID link: an ACK that belonged to an earlier command', () => {
   });
 
   it('resends at most twice, then the response timeout reports a typed error', async () => {
-    const line = new ScriptedLine();
-    const reader = new CcidReader(new SerialCcidLink(line), { pollIntervalMs: 0, responseTimeoutMs: 5_000 });
-    const present = settled(reader.cardPresent());
-    await vi.advanceTimersByTimeAsync(0);
-    line.reply(ACK_FRAME);
-    line.reply(slotStatus(0xf0));
+    const { line, reader, present } = await pollAnsweredByAnEarlierCommand();
     await vi.advanceTimersByTimeAsync(2_000);
     expect(line.written).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(10_000);
